@@ -1,0 +1,1 @@
+"""Leg Cramp Helper: an Alexa skill about leg cramps at night."""

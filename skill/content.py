@@ -1,0 +1,146 @@
+"""Typed, read-only access to the skill's words, loaded from `skill/content/<locale>.toml`."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+
+CONTENT_DIR = Path(__file__).parent / "content"
+DEFAULT_LOCALE = "en-US"
+SUPPORTED_LOCALES = tuple(sorted(p.stem for p in CONTENT_DIR.glob("*.toml")))
+
+CAUSE_IDS = ("FATIGUE", "COLD", "LOW_CALCIUM", "BLOOD_FLOW")
+TIP_IDS = ("FOOTWEAR", "BEDDING", "STRETCHING", "HYDRATION")
+TOPIC_IDS = ("RELIEF", "RISK", "DOCTOR", "URGENT")
+PROMPT_KEYS = (
+    "welcome",
+    "welcome_examples",
+    "home",
+    "what_next",
+    "anything_else",
+    "causes_overview",
+    "offer_cause_detail",
+    "which_cause",
+    "tips_overview",
+    "offer_tip_walk",
+    "which_tip",
+    "tip_next_hint",
+    "first_tip",
+    "last_tip",
+    "offer_relief",
+    "offer_more",
+    "what_more",
+    "no_list",
+    "help",
+    "help_tips",
+    "help_causes",
+    "fallback",
+    "goodbye",
+    "okay",
+    "error",
+)
+
+
+class ContentError(ValueError):
+    """A content file is missing a field or holds an unknown one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One thing the skill can talk about: a cause, a tip or a topic."""
+
+    kind: str
+    id: str
+    name: str
+    summary: str
+    detail: str
+    card: str
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """All words of one locale."""
+
+    locale: str
+    skill_name: str
+    disclaimer: str
+    causes: tuple[Item, ...]
+    tips: tuple[Item, ...]
+    topics: Mapping[str, Item]
+    prompts: Mapping[str, str]
+    cards: Mapping[str, str]
+
+    def item(self, kind: str, item_id: str) -> Item | None:
+        """Any item by kind ("cause", "tip", "topic") and id, or None."""
+        pool = {"cause": self.causes, "tip": self.tips, "topic": tuple(self.topics.values())}
+        return next((i for i in pool.get(kind, ()) if i.id == item_id), None)
+
+    def prompt(self, key: str) -> str:
+        """A fixed prompt; unknown keys are a programming error."""
+        return self.prompts[key]
+
+    def card_text(self, text: str) -> str:
+        """Card text with the disclaimer that stands in every card."""
+        return f"{text}\n\n{self.disclaimer}"
+
+    def spoken_texts(self) -> Iterator[tuple[str, str]]:
+        """Every fixed spoken text as (clip id, text), for pre-rendered audio."""
+        for item in (*self.causes, *self.tips, *self.topics.values()):
+            yield f"{item.kind}.{item.id}.summary", item.summary
+            yield f"{item.kind}.{item.id}.detail", item.detail
+        for key, text in self.prompts.items():
+            yield f"prompt.{key}", text
+
+
+def _items(kind: str, table: Mapping[str, Mapping[str, str]], ids: tuple[str, ...]) -> list[Item]:
+    if set(table) != set(ids):
+        raise ContentError(f"{kind} ids {sorted(table)} differ from {sorted(ids)}")
+    fields = {"name", "summary", "detail", "card"}
+    items = []
+    for item_id in ids:
+        entry = table[item_id]
+        if set(entry) != fields:
+            raise ContentError(f"{kind} {item_id}: fields {sorted(entry)}, want {sorted(fields)}")
+        items.append(Item(kind=kind, id=item_id, **entry))
+    return items
+
+
+def parse_content(locale: str, data: Mapping) -> Content:
+    """Validate raw TOML data and build the typed content."""
+    prompts = data.get("prompts", {})
+    if set(prompts) != set(PROMPT_KEYS):
+        raise ContentError(f"prompts differ: {sorted(set(prompts) ^ set(PROMPT_KEYS))}")
+    try:
+        return Content(
+            locale=locale,
+            skill_name=data["skill_name"],
+            disclaimer=data["disclaimer"],
+            causes=tuple(_items("cause", data["causes"], CAUSE_IDS)),
+            tips=tuple(_items("tip", data["tips"], TIP_IDS)),
+            topics=MappingProxyType({i.id: i for i in _items("topic", data["topics"], TOPIC_IDS)}),
+            prompts=MappingProxyType(dict(prompts)),
+            cards=MappingProxyType(dict(data["cards"])),
+        )
+    except KeyError as missing:
+        raise ContentError(f"{locale}: missing {missing}") from None
+
+
+def resolve_locale(locale: str | None) -> str:
+    """The supported locale to answer in: the exact one, the same language, or the default."""
+    if locale in SUPPORTED_LOCALES:
+        return locale
+    language = (locale or "").split("-")[0]
+    same = [s for s in SUPPORTED_LOCALES if s.split("-")[0] == language]
+    return same[0] if same else DEFAULT_LOCALE
+
+
+@cache
+def load_content(locale: str = DEFAULT_LOCALE) -> Content:
+    """The content for a locale (falls back as `resolve_locale` says); cached per process."""
+    locale = resolve_locale(locale)
+    with (CONTENT_DIR / f"{locale}.toml").open("rb") as f:
+        return parse_content(locale, tomllib.load(f))

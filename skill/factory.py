@@ -1,0 +1,33 @@
+"""The one skill factory, used by every entry point: Lambda, the web service, the simulator."""
+
+from __future__ import annotations
+
+import os
+
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import SkillBuilder
+
+from skill.handlers import EXCEPTION_HANDLERS, REQUEST_HANDLERS
+from skill.interceptors import ContentInterceptor, RememberResponseInterceptor
+
+
+def create_skill_builder(skill_id: str | None = None) -> SkillBuilder:
+    """A SkillBuilder with every handler and interceptor registered, in order.
+
+    `skill_id` None reads the `SKILL_ID` environment variable; an empty id checks nothing.
+    With an id set, the SDK refuses requests addressed to another skill.
+    """
+    builder = SkillBuilder()
+    builder.skill_id = (os.environ.get("SKILL_ID", "") if skill_id is None else skill_id) or None
+    for handler in REQUEST_HANDLERS:
+        builder.add_request_handler(handler())
+    for exception_handler in EXCEPTION_HANDLERS:
+        builder.add_exception_handler(exception_handler())
+    builder.add_global_request_interceptor(ContentInterceptor())
+    builder.add_global_response_interceptor(RememberResponseInterceptor())
+    return builder
+
+
+def create_skill(skill_id: str | None = None) -> CustomSkill:
+    """The ready skill, for entry points that call `invoke` themselves."""
+    return create_skill_builder(skill_id).create()

@@ -1,0 +1,191 @@
+"""Handlers for the content intents, and the answers other handlers reuse."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import IntentRequest, Response
+from ask_sdk_model.slu.entityresolution import StatusCode
+
+from skill.content import TIP_IDS, Item
+from skill.handlers.base import IntentHandler
+from skill.responses import Card, ask, content_of, state_of, tell
+from skill.state import State
+
+
+def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
+    """The entity-resolution id of a slot, or None when it is missing or did not match."""
+    request = handler_input.request_envelope.request
+    slots = (request.intent.slots if isinstance(request, IntentRequest) else None) or {}
+    slot = slots.get(slot_name)
+    resolutions = slot.resolutions if slot else None
+    for authority in (resolutions.resolutions_per_authority if resolutions else None) or []:
+        matched = authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH
+        if matched and authority.values:
+            return authority.values[0].value.id
+    return None
+
+
+def speak_summary(handler_input: HandlerInput, item: Item) -> Response:
+    """An item's short summary, offering more."""
+    prompts = content_of(handler_input).prompts
+    return ask(
+        handler_input,
+        [item.summary, prompts["offer_more"]],
+        [prompts["offer_more"]],
+        card=Card.of(item),
+        state=State(question="more", topic=(item.kind, item.id)),
+    )
+
+
+def speak_detail(handler_input: HandlerInput, item: Item) -> Response:
+    """An item's longer detail, then asks whether there is anything else."""
+    prompts = content_of(handler_input).prompts
+    return ask(
+        handler_input,
+        [item.detail, prompts["anything_else"]],
+        [prompts["anything_else"]],
+        card=Card.of(item),
+        state=State(question="anything_else", topic=(item.kind, item.id)),
+    )
+
+
+def speak_tip(handler_input: HandlerInput, index: int, lead: Sequence[str] = ()) -> Response:
+    """One tip of the walk, after optional lead-in; the last tip says so and offers relief."""
+    content = content_of(handler_input)
+    tip = content.tips[index]
+    topic = (tip.kind, tip.id)
+    if index == len(content.tips) - 1:
+        ending, question = [content.prompts["last_tip"], content.prompts["offer_relief"]], "relief"
+    else:
+        ending, question = [content.prompts["tip_next_hint"]], "next_tip"
+    return ask(
+        handler_input,
+        [*lead, tip.summary, *ending],
+        ending[-1:],
+        card=Card.of(tip),
+        state=State(question=question, topic=topic, tip_index=index),
+    )
+
+
+def speak_causes(handler_input: HandlerInput) -> Response:
+    """All four causes briefly, offering detail on one."""
+    content = content_of(handler_input)
+    prompts = content.prompts
+    return ask(
+        handler_input,
+        [prompts["causes_overview"], prompts["offer_cause_detail"]],
+        [prompts["which_cause"]],
+        card=Card(content.cards["causes"], "\n".join(c.card for c in content.causes)),
+        state=State(question="cause_detail", topic=("topic", "RISK")),
+    )
+
+
+def speak_tips(handler_input: HandlerInput) -> Response:
+    """The prevention overview, offering to go through the tips one by one."""
+    content = content_of(handler_input)
+    prompts = content.prompts
+    return ask(
+        handler_input,
+        [prompts["tips_overview"], prompts["offer_tip_walk"]],
+        [prompts["offer_tip_walk"]],
+        card=Card(content.cards["tips"], "\n".join(t.card for t in content.tips)),
+        state=State(question="tip_walk"),
+    )
+
+
+def ask_which(handler_input: HandlerInput, prompt_key: str) -> Response:
+    """Asks which cause or tip the user means, keeping the session open."""
+    prompt = content_of(handler_input).prompts[prompt_key]
+    return ask(handler_input, [prompt], [prompt], state=state_of(handler_input).but(question=None))
+
+
+class CrampCausesIntentHandler(IntentHandler):
+    """Names the four likely causes of night cramps."""
+
+    intents = ("CrampCausesIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Speaks the causes overview."""
+        return speak_causes(handler_input)
+
+
+class CauseDetailIntentHandler(IntentHandler):
+    """Explains one cause, chosen by the resolved id of the `cause` slot."""
+
+    intents = ("CauseDetailIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Speaks the cause, or asks which one when the slot did not resolve."""
+        cause_id = resolved_id(handler_input, "cause")
+        cause = content_of(handler_input).item("cause", cause_id or "")
+        if cause is None:
+            return ask_which(handler_input, "which_cause")
+        return speak_summary(handler_input, cause)
+
+
+class PreventionTipsIntentHandler(IntentHandler):
+    """Gives the prevention overview."""
+
+    intents = ("PreventionTipsIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Speaks the tips overview and offers the walk through them."""
+        return speak_tips(handler_input)
+
+
+class TipDetailIntentHandler(IntentHandler):
+    """Explains one tip, chosen by the resolved id of the `tip` slot; the walk continues from it."""
+
+    intents = ("TipDetailIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Speaks the tip, or asks which one when the slot did not resolve."""
+        tip_id = resolved_id(handler_input, "tip")
+        if tip_id not in TIP_IDS:
+            return ask_which(handler_input, "which_tip")
+        return speak_tip(handler_input, TIP_IDS.index(tip_id))
+
+
+class CrampReliefIntentHandler(IntentHandler):
+    """Says what to do during a cramp, right now."""
+
+    intents = ("CrampReliefIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Speaks the relief summary."""
+        return speak_summary(handler_input, content_of(handler_input).topics["RELIEF"])
+
+
+class SeeDoctorIntentHandler(IntentHandler):
+    """Says when to see a doctor."""
+
+    intents = ("SeeDoctorIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Speaks the see-a-doctor summary."""
+        return speak_summary(handler_input, content_of(handler_input).topics["DOCTOR"])
+
+
+class UrgentSymptomsIntentHandler(IntentHandler):
+    """Names the warning signs that need medical care now, and ends so the user can act."""
+
+    intents = ("UrgentSymptomsIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Speaks the urgent warning and ends the session."""
+        urgent = content_of(handler_input).topics["URGENT"]
+        return tell(handler_input, [urgent.summary], card=Card.of(urgent))
+
+
+class MoreDetailIntentHandler(IntentHandler):
+    """Says more about whatever was spoken last ("tell me more")."""
+
+    intents = ("MoreDetailIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Speaks the detail of the current topic, or asks what to say more about."""
+        state = state_of(handler_input)
+        item = content_of(handler_input).item(*state.topic) if state.topic else None
+        return speak_detail(handler_input, item) if item else ask_which(handler_input, "what_more")

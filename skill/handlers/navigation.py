@@ -1,0 +1,165 @@
+"""Handlers that move through a conversation: yes, no, next, previous, repeat, start over, home."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+from ask_sdk_model.ui import Reprompt, SimpleCard, SsmlOutputSpeech
+
+from skill.handlers.base import IntentHandler
+from skill.handlers.content import speak_detail, speak_summary, speak_tip
+from skill.responses import ask, content_of, state_of, tell
+from skill.state import State
+
+LAST_RESPONSE_KEY = "last_response"
+
+
+def speak_home(handler_input: HandlerInput, *lead: str) -> Response:
+    """What the user can ask, after optional lead-in segments, with a fresh state."""
+    prompts = content_of(handler_input).prompts
+    return ask(
+        handler_input,
+        [*lead, prompts["home"], prompts["what_next"]],
+        [prompts["home"]],
+        state=State(),
+    )
+
+
+def goodbye(handler_input: HandlerInput) -> Response:
+    """Says goodbye and ends the session."""
+    return tell(handler_input, [content_of(handler_input).prompts["goodbye"]])
+
+
+class YesIntentHandler(IntentHandler):
+    """Answers yes to the question last asked."""
+
+    intents = ("AMAZON.YesIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Does what the open question offered."""
+        state = state_of(handler_input)
+        content = content_of(handler_input)
+        item = content.item(*state.topic) if state.topic else None
+        if state.question == "more" and item:
+            return speak_detail(handler_input, item)
+        if state.question == "cause_detail":
+            prompt = content.prompts["which_cause"]
+            return ask(handler_input, [prompt], [prompt], state=state.but(question=None))
+        if state.question == "tip_walk":
+            return speak_tip(handler_input, 0)
+        if state.question == "next_tip" and state.tip_index is not None:
+            return speak_tip(handler_input, state.tip_index + 1)
+        if state.question == "relief":
+            return speak_summary(handler_input, content.topics["RELIEF"])
+        prompts = content.prompts
+        return ask(handler_input, [prompts["what_next"]], [prompts["home"]], state=State())
+
+
+class NoIntentHandler(IntentHandler):
+    """Answers no to the question last asked."""
+
+    intents = ("AMAZON.NoIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Offers something else, or says goodbye when nothing else was wanted."""
+        state = state_of(handler_input)
+        if state.question in (None, "anything_else"):
+            return goodbye(handler_input)
+        prompts = content_of(handler_input).prompts
+        return ask(
+            handler_input,
+            [prompts["okay"], prompts["anything_else"]],
+            [prompts["anything_else"]],
+            state=state.but(question="anything_else"),
+        )
+
+
+class NextIntentHandler(IntentHandler):
+    """Moves to the next tip of the walk."""
+
+    intents = ("AMAZON.NextIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Speaks the next tip, says the list has ended, or that there is no list."""
+        state = state_of(handler_input)
+        if state.tip_index is None:
+            return speak_home(handler_input, content_of(handler_input).prompts["no_list"])
+        if state.tip_index + 1 < len(content_of(handler_input).tips):
+            return speak_tip(handler_input, state.tip_index + 1)
+        prompts = content_of(handler_input).prompts
+        return ask(
+            handler_input,
+            [prompts["last_tip"], prompts["offer_relief"]],
+            [prompts["offer_relief"]],
+            state=state.but(question="relief"),
+        )
+
+
+class PreviousIntentHandler(IntentHandler):
+    """Moves back to the previous tip of the walk."""
+
+    intents = ("AMAZON.PreviousIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Speaks the previous tip; at the first tip says so and repeats it."""
+        state = state_of(handler_input)
+        prompts = content_of(handler_input).prompts
+        if state.tip_index is None:
+            return speak_home(handler_input, prompts["no_list"])
+        if state.tip_index == 0:
+            return speak_tip(handler_input, 0, lead=[prompts["first_tip"]])
+        return speak_tip(handler_input, state.tip_index - 1)
+
+
+class StartOverIntentHandler(IntentHandler):
+    """Starts the tip walk again, or goes back to the start of the skill."""
+
+    intents = ("AMAZON.StartOverIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Restarts the walk when one is going, else offers the main choices."""
+        state = state_of(handler_input)
+        if state.tip_index is not None or state.question == "tip_walk":
+            return speak_tip(handler_input, 0)
+        return speak_home(handler_input)
+
+
+class NavigateHomeIntentHandler(IntentHandler):
+    """Goes back to the main choices."""
+
+    intents = ("AMAZON.NavigateHomeIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Offers the main choices with a fresh state."""
+        return speak_home(handler_input)
+
+
+def _saved_response(attributes: Mapping[str, Any]) -> Response | None:
+    """The last response kept in the session, if it is well formed."""
+    last = attributes.get(LAST_RESPONSE_KEY)
+    if not isinstance(last, dict) or not all(
+        isinstance(last.get(key), str) for key in ("speech", "reprompt")
+    ):
+        return None
+    card = last.get("card")
+    valid_card = isinstance(card, list) and len(card) == 2 and all(isinstance(c, str) for c in card)
+    return Response(
+        output_speech=SsmlOutputSpeech(ssml=last["speech"]),
+        reprompt=Reprompt(output_speech=SsmlOutputSpeech(ssml=last["reprompt"])),
+        card=SimpleCard(title=card[0], content=card[1]) if valid_card else None,
+        should_end_session=False,
+    )
+
+
+class RepeatIntentHandler(IntentHandler):
+    """Replays the last response exactly."""
+
+    intents = ("AMAZON.RepeatIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Replays the saved response, or offers the main choices when there is none."""
+        saved = _saved_response(handler_input.attributes_manager.session_attributes)
+        return saved or speak_home(handler_input)

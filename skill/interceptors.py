@@ -1,0 +1,41 @@
+"""Cross-cutting work around every request: choosing the content, remembering what was said."""
+
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import (
+    AbstractRequestInterceptor,
+    AbstractResponseInterceptor,
+)
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill.content import load_content
+from skill.handlers.navigation import LAST_RESPONSE_KEY
+from skill.responses import CONTENT_KEY
+
+
+class ContentInterceptor(AbstractRequestInterceptor):
+    """Puts the content for the request's locale where handlers find it."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        """Loads (cached) content for the request locale, falling back to the default."""
+        locale = getattr(handler_input.request_envelope.request, "locale", None)
+        attributes = handler_input.attributes_manager.request_attributes
+        attributes[CONTENT_KEY] = load_content(locale if isinstance(locale, str) else "")
+
+
+class RememberResponseInterceptor(AbstractResponseInterceptor):
+    """Keeps the last response that left the session open, so Repeat can replay it exactly."""
+
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
+        """Saves speech, reprompt and card into the session attributes."""
+        if response is None or response.should_end_session is not False:
+            return
+        if response.output_speech is None or response.reprompt is None:
+            return
+        card = response.card
+        handler_input.attributes_manager.session_attributes[LAST_RESPONSE_KEY] = {
+            "speech": response.output_speech.ssml,
+            "reprompt": response.reprompt.output_speech.ssml,
+            "card": [card.title, card.content] if card is not None else None,
+        }

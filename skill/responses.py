@@ -1,0 +1,75 @@
+"""Turning fixed text segments into Alexa responses: the only place speech, cards and state meet."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.response_helper import ResponseFactory
+from ask_sdk_model import Response
+from ask_sdk_model.ui import SimpleCard
+
+from skill import ssml
+from skill.content import Content, Item
+from skill.state import State
+
+CONTENT_KEY = "content"
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A card for the Alexa app; the disclaimer is added when it is sent."""
+
+    title: str
+    text: str
+
+    @classmethod
+    def of(cls, item: Item) -> Card:
+        """The card for one cause, tip or topic."""
+        return cls(item.name[:1].upper() + item.name[1:], item.card)
+
+
+def content_of(handler_input: HandlerInput) -> Content:
+    """The content for this request's locale, put there by the content interceptor."""
+    return handler_input.attributes_manager.request_attributes[CONTENT_KEY]
+
+
+def state_of(handler_input: HandlerInput) -> State:
+    """The conversation state carried in the session."""
+    return State.load(handler_input.attributes_manager.session_attributes)
+
+
+def _build(
+    handler_input: HandlerInput, speech: Sequence[str], card: Card | None
+) -> ResponseFactory:
+    builder = handler_input.response_builder
+    builder.speak(ssml.render(speech))
+    if card is not None:
+        content = content_of(handler_input)
+        builder.set_card(SimpleCard(title=card.title, content=content.card_text(card.text)))
+    return builder
+
+
+def ask(
+    handler_input: HandlerInput,
+    speech: Sequence[str],
+    reprompt: Sequence[str],
+    *,
+    card: Card | None = None,
+    state: State | None = None,
+) -> Response:
+    """A response that keeps the microphone open; a reprompt is required by construction."""
+    if not any(part.strip() for part in reprompt):
+        raise ValueError("a response that keeps the session open needs a reprompt")
+    if state is not None:
+        state.save(handler_input.attributes_manager.session_attributes)
+    builder = _build(handler_input, speech, card)
+    return builder.ask(ssml.render(reprompt)).set_should_end_session(False).response
+
+
+def tell(
+    handler_input: HandlerInput, speech: Sequence[str], *, card: Card | None = None
+) -> Response:
+    """A response that ends the session and asks nothing."""
+    return _build(handler_input, speech, card).set_should_end_session(True).response

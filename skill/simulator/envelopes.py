@@ -1,0 +1,120 @@
+"""Alexa request envelopes, shaped as Alexa sends them: for the simulator, tests, benchmarks."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A slot as Alexa heard it: the words, and the resolved id if entity resolution matched."""
+
+    value: str | None
+    id: str | None = None
+    name: str | None = None
+
+
+@dataclass(slots=True)
+class Session:
+    """One simulated Alexa session: ids, locale, and attributes carried between turns."""
+
+    skill_id: str = DEFAULT_SKILL_ID
+    locale: str = "en-US"
+    session_id: str = field(default_factory=lambda: f"amzn1.echo-api.session.{uuid.uuid4()}")
+    user_id: str = field(default_factory=lambda: f"amzn1.ask.account.{uuid.uuid4().hex}")
+    device_id: str = field(default_factory=lambda: f"amzn1.ask.device.{uuid.uuid4().hex}")
+    attributes: dict[str, Any] = field(default_factory=dict)
+    new: bool = True
+    ended: bool = False
+
+    def update(self, response_envelope: dict[str, Any]) -> None:
+        """Carry the response's session attributes and note whether the session ended."""
+        self.attributes = dict(response_envelope.get("sessionAttributes") or {})
+        self.new = False
+        self.ended = response_envelope.get("response", {}).get("shouldEndSession") is not False
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _envelope(session: Session, request: dict[str, Any]) -> dict[str, Any]:
+    application = {"applicationId": session.skill_id}
+    user = {"userId": session.user_id}
+    return {
+        "version": "1.0",
+        "session": {
+            "new": session.new,
+            "sessionId": session.session_id,
+            "application": application,
+            "attributes": dict(session.attributes),
+            "user": user,
+        },
+        "context": {
+            "System": {
+                "application": application,
+                "user": user,
+                "device": {"deviceId": session.device_id, "supportedInterfaces": {}},
+                "apiEndpoint": "https://api.amazonalexa.com",
+            }
+        },
+        "request": {
+            "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
+            "timestamp": _now(),
+            "locale": session.locale,
+            **request,
+        },
+    }
+
+
+def _slot_json(slot_name: str, slot_type: str | None, slot: Slot) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": slot_name, "confirmationStatus": "NONE"}
+    if slot.value is None:
+        return data
+    data["value"] = slot.value
+    if slot_type is None:
+        return data
+    authority = f"amzn1.er-authority.echo-sdk.{DEFAULT_SKILL_ID}.{slot_type}"
+    if slot.id is None:
+        resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
+    else:
+        resolution = {
+            "authority": authority,
+            "status": {"code": "ER_SUCCESS_MATCH"},
+            "values": [{"value": {"name": slot.name or slot.value, "id": slot.id}}],
+        }
+    data["resolutions"] = {"resolutionsPerAuthority": [resolution]}
+    return data
+
+
+def launch(session: Session) -> dict[str, Any]:
+    """A LaunchRequest ("open leg cramp helper")."""
+    return _envelope(session, {"type": "LaunchRequest"})
+
+
+def intent(
+    session: Session,
+    name: str,
+    slots: dict[str, Slot] | None = None,
+    slot_types: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """An IntentRequest; slots with a type in `slot_types` carry entity resolution like Alexa's."""
+    slot_types = slot_types or {}
+    slot_json = {
+        slot_name: _slot_json(slot_name, slot_types.get(slot_name), slot)
+        for slot_name, slot in (slots or {}).items()
+    }
+    body: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
+    if slot_json:
+        body["slots"] = slot_json
+    return _envelope(session, {"type": "IntentRequest", "dialogState": "COMPLETED", "intent": body})
+
+
+def session_ended(session: Session, reason: str = "USER_INITIATED") -> dict[str, Any]:
+    """A SessionEndedRequest."""
+    return _envelope(session, {"type": "SessionEndedRequest", "reason": reason})

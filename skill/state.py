@@ -1,0 +1,50 @@
+"""The conversation's state, kept in Alexa session attributes and read defensively."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from skill.content import CAUSE_IDS, TIP_IDS, TOPIC_IDS
+
+QUESTIONS = frozenset({"more", "cause_detail", "tip_walk", "next_tip", "relief", "anything_else"})
+_KINDS = {"cause": CAUSE_IDS, "tip": TIP_IDS, "topic": TOPIC_IDS}
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """Where the user is: the open yes/no question, the last item spoken, the tip walk."""
+
+    question: str | None = None
+    topic: tuple[str, str] | None = None
+    tip_index: int | None = None
+
+    @classmethod
+    def load(cls, attributes: Mapping[str, Any]) -> State:
+        """Read state from session attributes, ignoring anything malformed or unknown."""
+        question = attributes.get("question")
+        topic = attributes.get("topic")
+        tip_index = attributes.get("tip_index")
+        valid_topic = (
+            isinstance(topic, list)
+            and len(topic) == 2
+            and topic[0] in _KINDS
+            and topic[1] in _KINDS[topic[0]]
+        )
+        valid_index = type(tip_index) is int and 0 <= tip_index < len(TIP_IDS)
+        return cls(
+            question=question if question in QUESTIONS else None,
+            topic=(topic[0], topic[1]) if valid_topic else None,
+            tip_index=tip_index if valid_index else None,
+        )
+
+    def save(self, attributes: MutableMapping[str, Any]) -> None:
+        """Write state into session attributes."""
+        attributes["question"] = self.question
+        attributes["topic"] = list(self.topic) if self.topic else None
+        attributes["tip_index"] = self.tip_index
+
+    def but(self, **changes: Any) -> State:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
