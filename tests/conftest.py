@@ -1,0 +1,96 @@
+"""Shared fixtures: talking to the real skill through its Lambda handler with real envelopes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill import ssml
+from skill.lambda_function import handler
+from skill.simulator import envelopes
+from skill.simulator.envelopes import Session, Slot
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL_PATH = ROOT / "interaction_model" / "en-US.json"
+SLOT_TYPES = {"cause": "CrampCause", "tip": "PreventionTip"}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One response, as a user and a developer would look at it."""
+
+    envelope: dict[str, Any]
+
+    @property
+    def response(self) -> dict[str, Any]:
+        """The `response` object."""
+        return self.envelope["response"]
+
+    @property
+    def ssml(self) -> str:
+        """The SSML of the speech ("" when silent)."""
+        return self.response.get("outputSpeech", {}).get("ssml", "")
+
+    @property
+    def speech(self) -> str:
+        """The speech as plain text."""
+        return ssml.to_plain_text(self.ssml)
+
+    @property
+    def reprompt(self) -> str:
+        """The reprompt as plain text ("" when none)."""
+        reprompt = self.response.get("reprompt") or {}
+        return ssml.to_plain_text(reprompt.get("outputSpeech", {}).get("ssml", ""))
+
+    @property
+    def card(self) -> dict[str, str] | None:
+        """The card, if any."""
+        return self.response.get("card")
+
+    @property
+    def ends(self) -> bool:
+        """Whether the session ends with this response."""
+        return self.response.get("shouldEndSession") is not False
+
+
+class Conversation:
+    """A user talking to the skill over one session, turn by turn, through the Lambda handler."""
+
+    def __init__(self, locale: str = "en-US") -> None:
+        self.session = Session(locale=locale)
+        self.turns: list[Turn] = []
+
+    def send(self, request: dict[str, Any]) -> Turn:
+        """Send a request envelope (round-tripped through JSON, as on the wire)."""
+        turn = Turn(handler(json.loads(json.dumps(request)), None))
+        self.session.update(turn.envelope)
+        self.turns.append(turn)
+        return turn
+
+    def launch(self) -> Turn:
+        """ "Alexa, open leg cramp helper"."""
+        return self.send(envelopes.launch(self.session))
+
+    def intent(self, name: str, **slots: str | tuple[str, str | None]) -> Turn:
+        """An intent; a slot is the resolved id, or (heard words, id or None for no match)."""
+        slot_values = {
+            slot: Slot(*value) if isinstance(value, tuple) else Slot(value.lower(), value)
+            for slot, value in slots.items()
+        }
+        return self.send(envelopes.intent(self.session, name, slot_values, SLOT_TYPES))
+
+
+@pytest.fixture
+def talk() -> Conversation:
+    """A fresh conversation in en-US."""
+    return Conversation()
+
+
+@pytest.fixture(scope="session")
+def model() -> dict[str, Any]:
+    """The en-US interaction model."""
+    return json.loads(MODEL_PATH.read_text())["interactionModel"]["languageModel"]
