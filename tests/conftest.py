@@ -90,6 +90,12 @@ def talk() -> Conversation:
     return Conversation()
 
 
+@pytest.fixture
+def new_conversation() -> type[Conversation]:
+    """Start more conversations: `new_conversation(locale="en-GB")`."""
+    return Conversation
+
+
 @pytest.fixture(scope="session")
 def model() -> dict[str, Any]:
     """The en-US interaction model."""

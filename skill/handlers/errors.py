@@ -33,4 +33,4 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         attributes = handler_input.attributes_manager.request_attributes
         attributes.setdefault(CONTENT_KEY, load_content())
         prompts = attributes[CONTENT_KEY].prompts
-        return ask(handler_input, [prompts["error"]], [prompts["what_next"]])
+        return ask(handler_input, [prompts["error"], prompts["what_next"]], [prompts["what_next"]])

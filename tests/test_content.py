@@ -1,0 +1,114 @@
+"""The words: every fact of the source article is there, well formed, and fit for the ear."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from skill.content import (
+    CAUSE_IDS,
+    TIP_IDS,
+    ContentError,
+    load_content,
+    parse_content,
+    resolve_locale,
+)
+
+ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_c5cb35369f306c92.txt"
+# How the article names each cause and tip, and a word our text must use for it.
+ARTICLE_CAUSES = {
+    "Fatigue": ("FATIGUE", "tired"),
+    "Cold": ("COLD", "cold"),
+    "Hypocalcemia": ("LOW_CALCIUM", "calcium"),
+    "Blood flow factors": ("BLOOD_FLOW", "blood"),
+}
+ARTICLE_TIPS = {
+    "Wear comfortable shoes": ("FOOTWEAR", "shoes"),
+    "Loosen the bedding": ("BEDDING", "bedding"),
+    "Stretch your muscles": ("STRETCHING", "stretch"),
+    "Drink plenty of water": ("HYDRATION", "water"),
+}
+content = load_content("en-US")
+ITEMS = [*content.causes, *content.tips, *content.topics.values()]
+WORDS_PER_SECOND = 2.6  # a calm Alexa voice speaks about 150 to 160 words a minute
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.?!])\s+", text.strip()) if s]
+
+
+def test_article_causes_and_tips_are_all_covered():
+    article = ARTICLE.read_text()
+    causes = re.findall(r"\(\d\) ([A-Z][a-z ]+):", article)
+    tips = re.findall(r"\d\. ([A-Z][a-z ]+):", article)
+    assert causes == list(ARTICLE_CAUSES)
+    assert tips == list(ARTICLE_TIPS)
+    for label, (cause_id, word) in ARTICLE_CAUSES.items():
+        assert word in content.item("cause", cause_id).summary.lower(), label
+    for label, (tip_id, word) in ARTICLE_TIPS.items():
+        assert word in content.item("tip", tip_id).summary.lower(), label
+    assert [c.id for c in content.causes] == list(CAUSE_IDS)
+    assert [t.id for t in content.tips] == list(TIP_IDS)
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=lambda i: f"{i.kind}.{i.id}")
+def test_summaries_are_short_enough_to_hear(item):
+    assert 1 <= len(sentences(item.summary)) <= 3
+    assert len(item.summary.split()) / WORDS_PER_SECOND <= 20
+    assert len(item.detail) > len(item.summary)
+    assert item.card and item.name
+
+
+def test_relief_risk_doctor_and_urgent_facts():
+    topics = content.topics
+    assert "toes" in topics["RELIEF"].summary and "stair" in topics["RELIEF"].detail
+    risk = topics["RISK"].summary.lower()
+    assert all(w in risk for w in ("pregnant", "older", "flat feet", "thirsty"))
+    assert "keep coming back" in topics["DOCTOR"].summary
+    urgent = topics["URGENT"].summary
+    assert "swollen, warm, red or painful" in urgent
+    assert "seek medical care now" in urgent
+    assert "chest pain" in urgent and "emergency number" in urgent
+
+
+def test_no_cure_or_diagnosis_claims():
+    words = " ".join(text for _, text in content.spoken_texts()).lower()
+    for claim in ("cure", "guarantee", "diagnos", "you have a ", "you definitely"):
+        assert claim not in words
+
+
+def test_disclaimer_in_welcome_and_cards():
+    assert content.disclaimer == "This is general information, not medical advice."
+    assert content.disclaimer in content.prompt("welcome")
+    assert content.card_text("x").endswith(content.disclaimer)
+
+
+def test_spoken_texts_have_unique_ids_and_cover_everything():
+    texts = dict(content.spoken_texts())
+    assert len(texts) == len(list(content.spoken_texts()))
+    assert texts["cause.COLD.detail"] == content.item("cause", "COLD").detail
+    assert texts["prompt.welcome"] == content.prompt("welcome")
+    assert len(texts) == 2 * len(ITEMS) + len(content.prompts)
+
+
+def test_unknown_locales_fall_back():
+    assert resolve_locale("en-GB") == "en-US"
+    assert resolve_locale("de-DE") == "en-US"
+    assert resolve_locale(None) == "en-US"
+    assert load_content("fr-FR").locale == "en-US"
+
+
+def test_a_broken_content_file_is_refused_clearly():
+    with pytest.raises(ContentError, match="prompts"):
+        parse_content("xx-XX", {"prompts": {"welcome": "hi"}})
+    good = {
+        "skill_name": "x",
+        "disclaimer": "d",
+        "prompts": dict(content.prompts),
+        "cards": dict(content.cards),
+        "causes": {"FATIGUE": {}},
+    }
+    with pytest.raises(ContentError, match="cause ids"):
+        parse_content("xx-XX", good)
