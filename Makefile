@@ -6,6 +6,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
+# Debian packages for spoken audio: espeak-ng (offline voice), lame (MP3 encoder/decoder).
+APT_PACKAGES := espeak-ng lame
+APT_STAMP := $(VENV)/.apt-installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup run test lint format bench clean
 
@@ -18,9 +22,14 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(PY_STAMP) $(NPM_STAMP)
+$(APT_STAMP):
+	@missing=""; for p in $(APT_PACKAGES); do command -v $$p >/dev/null || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $$missing; fi
+	mkdir -p $(@D) && touch $@
 
-run: $(PY_STAMP)
+setup: $(PY_STAMP) $(NPM_STAMP) $(APT_STAMP)
+
+run: $(PY_STAMP) $(APT_STAMP)
 	$(PY) -m skill.simulator
 
 lint: $(PY_STAMP)

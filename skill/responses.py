@@ -11,6 +11,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
 from skill import ssml
+from skill.audio.runtime import clip_lookup
 from skill.content import Content, Item
 from skill.state import State
 
@@ -40,11 +41,16 @@ def state_of(handler_input: HandlerInput) -> State:
     return State.load(handler_input.attributes_manager.session_attributes)
 
 
+def _clips(handler_input: HandlerInput) -> ssml.ClipLookup | None:
+    """Hosted clips for this request's locale, when `AUDIO_BASE_URL` is set."""
+    return clip_lookup(content_of(handler_input).locale)
+
+
 def _build(
     handler_input: HandlerInput, speech: Sequence[str], card: Card | None
 ) -> ResponseFactory:
     builder = handler_input.response_builder
-    builder.speak(ssml.render(speech))
+    builder.speak(ssml.render(speech, _clips(handler_input)))
     if card is not None:
         content = content_of(handler_input)
         builder.set_card(SimpleCard(title=card.title, content=content.card_text(card.text)))
@@ -65,7 +71,13 @@ def ask(
     if state is not None:
         state.save(handler_input.attributes_manager.session_attributes)
     builder = _build(handler_input, speech, card)
-    return builder.ask(ssml.render(reprompt)).set_should_end_session(False).response
+    reprompt_ssml = ssml.render(
+        reprompt,
+        _clips(handler_input),
+        max_tags=ssml.MAX_AUDIO_TAGS - ssml.audio_tags(builder.response.output_speech.ssml),
+        max_seconds=ssml.MAX_REPROMPT_AUDIO_SECONDS,
+    )
+    return builder.ask(reprompt_ssml).set_should_end_session(False).response
 
 
 def tell(

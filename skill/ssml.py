@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"})
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
+
+# Alexa's limits on <audio>: tags per response, seconds in the speech and in a reprompt.
+MAX_AUDIO_TAGS = 5
+MAX_AUDIO_SECONDS = 240.0
+MAX_REPROMPT_AUDIO_SECONDS = 90.0
+
+
+class Clip(NamedTuple):
+    """A hosted recording of one segment's exact words."""
+
+    src: str
+    seconds: float
+
+
+ClipLookup = Callable[[str], Clip | None]
 
 
 def escape(text: str) -> str:
@@ -21,9 +37,36 @@ def paragraph(text: str) -> str:
     return f"<p>{escape(text)}</p>"
 
 
-def render(segments: Iterable[str]) -> str:
-    """The SSML body for a sequence of plain-text segments; empty segments are dropped."""
-    return "".join(paragraph(s) for s in segments if s.strip())
+def render(
+    segments: Iterable[str],
+    clips: ClipLookup | None = None,
+    *,
+    max_tags: int = MAX_AUDIO_TAGS,
+    max_seconds: float = MAX_AUDIO_SECONDS,
+) -> str:
+    """The SSML body for plain-text segments; empty ones are dropped.
+
+    A segment whose words `clips` finds is played as `<audio>` while the tag count and total
+    seconds stay within the limits; every other segment is spoken as text.
+    """
+    parts = []
+    tags, seconds = 0, 0.0
+    for segment in segments:
+        if not segment.strip():
+            continue
+        clip = clips(segment) if clips is not None and tags < max_tags else None
+        if clip is not None and seconds + clip.seconds <= max_seconds:
+            parts.append(f'<p><audio src="{escape(clip.src)}"/></p>')
+            tags += 1
+            seconds += clip.seconds
+        else:
+            parts.append(paragraph(segment))
+    return "".join(parts)
+
+
+def audio_tags(body: str) -> int:
+    """How many `<audio>` tags an SSML body holds."""
+    return body.count("<audio ")
 
 
 def to_plain_text(ssml: str) -> str:
