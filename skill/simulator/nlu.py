@@ -1,0 +1,284 @@
+"""Alexa-like language understanding built from an interaction model alone.
+
+Utterances and samples are normalised the same way (contractions, fillers, a light stemmer);
+slot values and synonyms are spotted and replaced by a placeholder for their type; the utterance
+is then compared with every sample by IDF-weighted token overlap. Out-of-domain requests go to
+AMAZON.FallbackIntent when the best match is weak, or when the utterance has words the model
+has never seen and nothing that names the skill's topic.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from skill.simulator.templates import expand_all
+from skill.simulator.textnorm import GENERIC, STOPWORDS, stem, words
+
+FALLBACK = "AMAZON.FallbackIntent"
+ER_SUCCESS_MATCH = "ER_SUCCESS_MATCH"
+ER_SUCCESS_NO_MATCH = "ER_SUCCESS_NO_MATCH"
+BUILTIN_PHRASES = Path(__file__).with_name("builtin_phrases.toml")
+MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
+
+# Tuned on the development set in bench/data, never on the held-out set.
+MIN_SCORE = 0.5  # below this best similarity the request is out of domain
+TOPIC_MIN_INTENTS = 3  # a word used by this many custom intents (and no built-in) names the topic
+MAX_CAPTURE_WORDS = 3  # longest unknown phrase taken as an unresolved slot value
+CAPTURE_PENALTY = 0.9  # an unresolved slot value is a little less convincing than a known one
+FUZZY_CUTOFF = 0.85  # difflib ratio for correcting a misspelt word to a known one
+
+
+@dataclass(frozen=True)
+class SlotMatch:
+    """A filled slot: the words heard and how entity resolution resolved them."""
+
+    name: str
+    type: str
+    value: str
+    id: str | None = None
+    resolved_name: str | None = None
+
+    @property
+    def status(self) -> str:
+        """Entity-resolution status code, as Alexa reports it."""
+        return ER_SUCCESS_MATCH if self.id is not None else ER_SUCCESS_NO_MATCH
+
+
+@dataclass(frozen=True)
+class Parse:
+    """What the NLU understood: an intent, its filled slots and a confidence score."""
+
+    intent: str
+    slots: dict[str, SlotMatch] = field(default_factory=dict)
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Sample:
+    intent: str
+    tokens: frozenset[str]
+    weight: float
+
+
+@dataclass(frozen=True)
+class _Value:
+    type: str
+    id: str
+    name: str
+
+
+class NLU:
+    """Maps typed utterances to intents and slots the way Alexa would for a given model."""
+
+    def __init__(self, model: Mapping[str, Any], builtin_phrases: Mapping[str, list[str]]) -> None:
+        """Index a parsed interaction model plus the built-in intents' native phrasings."""
+        lm = model["interactionModel"]["languageModel"]
+        self.invocation_name: str = lm["invocationName"]
+        self.intent_slots: dict[str, dict[str, str]] = {
+            i["name"]: {s["name"]: s["type"] for s in i.get("slots", [])} for i in lm["intents"]
+        }
+        self._vocab: set[str] = set()
+        self._values: dict[tuple[str, ...], _Value] = {}
+        for slot_type in lm.get("types", []):
+            for value in slot_type["values"]:
+                name = value["name"]
+                target = _Value(slot_type["name"], value.get("id") or name["value"], name["value"])
+                for phrase in [name["value"], *name.get("synonyms", [])]:
+                    ws = words(phrase)
+                    self._vocab.update(ws)
+                    self._values.setdefault(tuple(stem(w) for w in ws), target)
+        self._max_value_len = max((len(k) for k in self._values), default=0)
+
+        raw: dict[str, list[list[str]]] = defaultdict(list)
+        for intent in lm["intents"]:
+            samples = list(intent.get("samples", []))
+            if intent["name"].startswith("AMAZON."):
+                samples += builtin_phrases.get(intent["name"], [])
+            for sample in samples:
+                ws = words(sample)
+                self._vocab.update(w for w in ws if not w.startswith("{"))
+                raw[intent["name"]].append(self._sample_stems(intent["name"], ws))
+        self._known_stems = {stem(w) for w in self._vocab} | {
+            f"{{{t}}}" for slots in self.intent_slots.values() for t in slots.values()
+        }
+
+        df: dict[str, int] = defaultdict(int)
+        for intent_samples in raw.values():
+            for token in {t for s in intent_samples for t in s}:
+                df[token] += 1
+        n = len(raw)
+        self._idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self._unknown_weight = math.log(1 + n)
+        custom_df: dict[str, int] = defaultdict(int)
+        builtin_tokens: set[str] = set()
+        for intent, intent_samples in raw.items():
+            tokens = {t for s in intent_samples for t in s}
+            if intent.startswith("AMAZON."):
+                builtin_tokens |= tokens
+            else:
+                for token in tokens:
+                    custom_df[token] += 1
+        self.topic_words = frozenset(
+            t
+            for t, c in custom_df.items()
+            if c >= TOPIC_MIN_INTENTS
+            and t not in builtin_tokens
+            and t not in STOPWORDS
+            and t not in {stem(g) for g in GENERIC}
+        )
+
+        seen: set[tuple[str, frozenset[str]]] = set()
+        self._samples: list[_Sample] = []
+        self._index: dict[str, list[int]] = defaultdict(list)
+        for intent, intent_samples in raw.items():
+            for stems in intent_samples:
+                key = (intent, frozenset(stems))
+                if key in seen or not stems:
+                    continue
+                seen.add(key)
+                for token in key[1]:
+                    self._index[token].append(len(self._samples))
+                self._samples.append(_Sample(intent, key[1], self._weight(key[1])))
+        self._fuzzy_cache: dict[str, str] = {}
+
+    @classmethod
+    def from_model(cls, model: str | Path | Mapping[str, Any]) -> NLU:
+        """Build from an interaction model: a path to its JSON file, or the parsed document."""
+        if not isinstance(model, Mapping):
+            model = json.loads(Path(model).read_text(encoding="utf-8"))
+        return cls(model, load_builtin_phrases())
+
+    @classmethod
+    def for_locale(cls, locale: str = "en-US") -> NLU:
+        """Build from the project's interaction model for a locale."""
+        return cls.from_model(MODEL_DIR / f"{locale}.json")
+
+    def slot_types(self, intent: str) -> dict[str, str]:
+        """Slot names and their types declared on an intent."""
+        return dict(self.intent_slots.get(intent, {}))
+
+    def parse(self, text: str) -> Parse:
+        """Understand one utterance."""
+        ws = [self._correct(w) for w in words(text) if not w.startswith("{")]
+        stems = [stem(w) for w in ws]
+        spotted, tokens = self._spot_values(ws, stems)
+        if not tokens:
+            return Parse(FALLBACK)
+        candidates = [(tokens, spotted, 1.0)]
+        candidates += self._capture_variants(ws, tokens, spotted)
+        best: tuple[float, str, dict[str, tuple[str, _Value | None]]] = (0.0, FALLBACK, {})
+        for variant, found, factor in candidates:
+            score, intent = self._best_intent(variant)
+            if score * factor > best[0]:
+                best = (score * factor, intent, found)
+        score, intent, found = best
+        if score < MIN_SCORE or not self._in_domain(tokens, spotted):
+            return Parse(FALLBACK, {}, score)
+        slots = {}
+        for slot_name, slot_type in self.intent_slots.get(intent, {}).items():
+            if slot_type in found:
+                heard, value = found[slot_type]
+                slots[slot_name] = SlotMatch(
+                    name=slot_name,
+                    type=slot_type,
+                    value=heard,
+                    id=value.id if value else None,
+                    resolved_name=value.name if value else None,
+                )
+        return Parse(intent, slots, round(score, 3))
+
+    def _sample_stems(self, intent: str, ws: list[str]) -> list[str]:
+        """Normalise a sample: slot references and literal slot values become type placeholders."""
+        slot_types = self.intent_slots.get(intent, {})
+        plain = [f"{{{slot_types.get(w[1:-1], w[1:-1])}}}" if w.startswith("{") else w for w in ws]
+        return self._spot_values(plain, [stem(w) for w in plain])[1]
+
+    def _spot_values(
+        self, ws: list[str], stems: list[str]
+    ) -> tuple[dict[str, tuple[str, _Value | None]], list[str]]:
+        """Replace the longest slot-value phrases by type placeholders; return what was found."""
+        found: dict[str, tuple[str, _Value | None]] = {}
+        out: list[str] = []
+        i = 0
+        while i < len(stems):
+            for size in range(min(self._max_value_len, len(stems) - i), 0, -1):
+                value = self._values.get(tuple(stems[i : i + size]))
+                if value is not None:
+                    found.setdefault(value.type, (" ".join(ws[i : i + size]), value))
+                    out.append(f"{{{value.type}}}")
+                    i += size
+                    break
+            else:
+                out.append(stems[i])
+                i += 1
+        return found, out
+
+    def _capture_variants(
+        self, ws: list[str], tokens: list[str], spotted: dict[str, tuple[str, _Value | None]]
+    ) -> Iterable[tuple[list[str], dict[str, tuple[str, _Value | None]], float]]:
+        """Variants reading a run of unknown words as an unresolved value of a slot type."""
+        if len(ws) != len(tokens):
+            return
+        slot_types = {t for slots in self.intent_slots.values() for t in slots.values()}
+        i = 0
+        while i < len(tokens):
+            j = i
+            while j < len(tokens) and self._is_unknown(tokens[j]):
+                j += 1
+            if i < j <= i + MAX_CAPTURE_WORDS:
+                for slot_type in slot_types - spotted.keys():
+                    variant = [*tokens[:i], f"{{{slot_type}}}", *tokens[j:]]
+                    found = {**spotted, slot_type: (" ".join(ws[i:j]), None)}
+                    yield variant, found, CAPTURE_PENALTY
+            i = max(j, i + 1)
+
+    def _best_intent(self, tokens: list[str]) -> tuple[float, str]:
+        """The intent of the most similar sample and the similarity (weighted F1 of overlap)."""
+        utterance = frozenset(tokens)
+        u_weight = self._weight(utterance)
+        best_score, best_intent = 0.0, FALLBACK
+        candidates = {i for t in utterance for i in self._index.get(t, ())}
+        for idx in candidates:
+            sample = self._samples[idx]
+            overlap = self._weight(utterance & sample.tokens)
+            score = 2 * overlap / (u_weight + sample.weight)
+            if score > best_score:
+                best_score, best_intent = score, sample.intent
+        return best_score, best_intent
+
+    def _in_domain(self, tokens: list[str], spotted: Mapping[str, Any]) -> bool:
+        """Unknown words are only tolerated next to a word naming the topic or a slot value."""
+        has_unknown = any(self._is_unknown(t) for t in tokens)
+        return not has_unknown or bool(spotted) or any(t in self.topic_words for t in tokens)
+
+    def _is_unknown(self, token: str) -> bool:
+        """A content word the model has never seen."""
+        return token not in self._known_stems and token not in STOPWORDS
+
+    def _weight(self, tokens: Iterable[str]) -> float:
+        """Sum of IDF weights; unseen words weigh as much as the rarest known ones."""
+        return sum(self._idf.get(t, self._unknown_weight) for t in tokens)
+
+    def _correct(self, word: str) -> str:
+        """Map a misspelt word to the closest known word, if one is close enough."""
+        if word in self._vocab or len(word) < 5 or word in STOPWORDS:
+            return word
+        if word not in self._fuzzy_cache:
+            close = difflib.get_close_matches(word, self._vocab, n=1, cutoff=FUZZY_CUTOFF)
+            self._fuzzy_cache[word] = close[0] if close else word
+        return self._fuzzy_cache[word]
+
+
+def load_builtin_phrases(path: Path = BUILTIN_PHRASES) -> dict[str, list[str]]:
+    """Native phrasings of Alexa's built-in intents, expanded from their templates."""
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    return {name: expand_all(spec["samples"]) for name, spec in data["intents"].items()}
