@@ -1,0 +1,178 @@
+"""Per-request latency of the skill's Lambda handler against the ASK SDK hello-world, same run.
+
+Both skills get the same realistic envelopes (built by `skill.simulator.envelopes` and recorded
+from one real conversation); the hello-world gets its own intent name in place of ours. Rounds
+alternate which skill goes first, so machine noise falls on both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import cProfile
+import pstats
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench import hello_world
+from bench._common import out_dir_argument, print_table, ratio, summary_ms, write_results
+from skill import lambda_function
+from skill.content import load_content
+from skill.simulator import envelopes
+from skill.simulator.envelopes import Session, Slot
+
+NAME = "handler_latency"
+TARGET_RATIO = 1.5
+
+Event = dict[str, Any]
+Handler = Callable[[Event, Any], Event]
+
+STEPS: tuple[tuple[str, Callable[[Session], Event]], ...] = (
+    ("LaunchRequest", envelopes.launch),
+    ("CrampCausesIntent", lambda s: envelopes.intent(s, "CrampCausesIntent")),
+    (
+        "CauseDetailIntent (ER match)",
+        lambda s: envelopes.intent(
+            s,
+            "CauseDetailIntent",
+            {"cause": Slot("chilly", "COLD", "cold")},
+            {"cause": "CrampCause"},
+        ),
+    ),
+    ("PreventionTipsIntent", lambda s: envelopes.intent(s, "PreventionTipsIntent")),
+    ("AMAZON.YesIntent", lambda s: envelopes.intent(s, "AMAZON.YesIntent")),
+    ("AMAZON.NextIntent", lambda s: envelopes.intent(s, "AMAZON.NextIntent")),
+    ("AMAZON.RepeatIntent", lambda s: envelopes.intent(s, "AMAZON.RepeatIntent")),
+)
+
+
+def record_conversation() -> list[Event]:
+    """Runs the scripted conversation once through the real handler and returns its envelopes.
+
+    Raises RuntimeError if any turn reaches the catch-all apology: that would time the error path.
+    """
+    apology = load_content().prompts["error"]
+    session = Session()
+    events = []
+    for label, build in STEPS:
+        event = build(session)
+        response = lambda_function.handler(copy.deepcopy(event), None)
+        if apology in response["response"]["outputSpeech"]["ssml"]:
+            raise RuntimeError(f"{label} reached the catch-all exception handler")
+        session.update(response)
+        events.append(event)
+    return events
+
+
+def as_hello_world(event: Event) -> Event:
+    """The same envelope addressed to the hello-world: intents renamed to its one intent."""
+    twin = copy.deepcopy(event)
+    if twin["request"]["type"] == "IntentRequest":
+        twin["request"]["intent"]["name"] = hello_world.INTENT_NAME
+    return twin
+
+
+def time_conversation(handler: Handler, events: list[Event]) -> list[float]:
+    """Seconds each request of one conversation took, envelope copies made outside the timing."""
+    fresh = copy.deepcopy(events)
+    timings = []
+    for event in fresh:
+        start = time.perf_counter()
+        handler(event, None)
+        timings.append(time.perf_counter() - start)
+    return timings
+
+
+def measure(rounds: int, warmup: int) -> dict[str, Any]:
+    """Interleaved rounds of the whole conversation on both skills; returns the results."""
+    skill_events = record_conversation()
+    baseline_events = [as_hello_world(e) for e in skill_events]
+    runs: dict[str, tuple[Handler, list[Event]]] = {
+        "skill": (lambda_function.handler, skill_events),
+        "baseline": (hello_world.handler, baseline_events),
+    }
+    per_step: dict[str, list[list[float]]] = {name: [[] for _ in STEPS] for name in runs}
+    for index in range(warmup + rounds):
+        order = ("skill", "baseline") if index % 2 == 0 else ("baseline", "skill")
+        for name in order:
+            handler, events = runs[name]
+            timings = time_conversation(handler, events)
+            if index >= warmup:
+                for step, seconds in enumerate(timings):
+                    per_step[name][step].append(seconds)
+    pooled = {name: [s for step in steps for s in step] for name, steps in per_step.items()}
+    skill, baseline = summary_ms(pooled["skill"]), summary_ms(pooled["baseline"])
+    return {
+        "target_ratio": TARGET_RATIO,
+        "rounds": rounds,
+        "warmup_rounds": warmup,
+        "steps": [label for label, _ in STEPS],
+        "skill": skill,
+        "baseline": baseline,
+        "ratio_median": ratio(skill["median_ms"], baseline["median_ms"]),
+        "ratio_p95": ratio(skill["p95_ms"], baseline["p95_ms"]),
+        "within_target": skill["median_ms"] <= TARGET_RATIO * baseline["median_ms"],
+        "per_step": {
+            label: {
+                "skill_median_ms": summary_ms(per_step["skill"][i])["median_ms"],
+                "baseline_median_ms": summary_ms(per_step["baseline"][i])["median_ms"],
+            }
+            for i, (label, _) in enumerate(STEPS)
+        },
+    }
+
+
+def profile(rounds: int, top: int = 25) -> None:
+    """Prints where the skill's handler spends its time over `rounds` conversations."""
+    events = record_conversation()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(rounds):
+        time_conversation(lambda_function.handler, events)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
+
+
+def report(results: dict[str, Any]) -> None:
+    """Prints the results as two small tables."""
+    skill, baseline = results["skill"], results["baseline"]
+    print(f"Handler latency per request ({results['rounds']} interleaved rounds)")
+    rows: list[tuple[object, ...]] = [
+        (label, s["median_ms"], s["p95_ms"], s["min_ms"], s["n"])
+        for label, s in (("leg cramp helper", skill), ("hello world", baseline))
+    ]
+    rows.append(("ratio", results["ratio_median"], results["ratio_p95"], "", ""))
+    print_table(("skill", "median ms", "p95 ms", "min ms", "requests"), rows)
+    print()
+    print_table(
+        ("request", "skill median ms", "hello world median ms"),
+        [
+            (label, step["skill_median_ms"], step["baseline_median_ms"])
+            for label, step in results["per_step"].items()
+        ],
+    )
+    verdict = "within" if results["within_target"] else "OVER"
+    print(f"\nmedian ratio {results['ratio_median']}x: {verdict} the {TARGET_RATIO}x target")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs the benchmark, prints the tables and writes bench/results/handler_latency.json."""
+    parser = argparse.ArgumentParser(prog=f"python -m bench.{NAME}", description=__doc__)
+    parser.add_argument("--rounds", type=int, default=400, help="timed conversations per skill")
+    parser.add_argument("--warmup", type=int, default=20, help="untimed conversations first")
+    parser.add_argument("--profile", action="store_true", help="also print a cProfile of the skill")
+    out_dir_argument(parser)
+    args = parser.parse_args(argv)
+    results = measure(args.rounds, args.warmup)
+    report(results)
+    path: Path = write_results(NAME, results, args.out)
+    print(f"wrote {path}")
+    if args.profile:
+        profile(args.rounds)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,97 @@
+"""Smoke runs of the latency and import benchmarks with tiny counts: they run and report fully.
+
+No timing is asserted here; speed is judged by `python -m bench`, never by a test.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench import cold_import, handler_latency, hello_world
+from bench.__main__ import discover
+from skill.simulator import envelopes
+from skill.simulator.envelopes import Session
+
+SUMMARY_FIELDS = {"n", "median_ms", "p95_ms", "min_ms"}
+
+
+def _results(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_hello_world_baseline_answers_like_the_sdk_sample() -> None:
+    """The baseline is a working skill: it welcomes on launch and says hello to its intent."""
+    session = Session()
+    welcome = hello_world.handler(envelopes.launch(session), None)["response"]
+    assert "Welcome to the Alexa Skills Kit" in welcome["outputSpeech"]["ssml"]
+    assert welcome["shouldEndSession"] is False
+    hello = hello_world.handler(envelopes.intent(session, hello_world.INTENT_NAME), None)
+    assert "Hello Python World" in hello["response"]["outputSpeech"]["ssml"]
+    assert hello["response"]["shouldEndSession"] is True
+
+
+def test_baseline_envelopes_differ_from_the_skills_only_in_the_intent_name() -> None:
+    """Both skills are timed on the same envelopes; only the intent name is the hello-world's."""
+    events = handler_latency.record_conversation()
+    assert len(events) == len(handler_latency.STEPS)
+    for event in events:
+        twin = handler_latency.as_hello_world(event)
+        if event["request"]["type"] == "IntentRequest":
+            assert twin["request"]["intent"]["name"] == hello_world.INTENT_NAME
+            twin["request"]["intent"]["name"] = event["request"]["intent"]["name"]
+        assert twin == event
+    assert events[-1]["session"]["attributes"], "session attributes are carried into later turns"
+
+
+def test_handler_latency_writes_its_results(tmp_path: Path, capsys) -> None:
+    """A tiny run prints the table and writes every field of handler_latency.json."""
+    assert handler_latency.main(["--rounds", "2", "--warmup", "1", "--out", str(tmp_path)]) == 0
+    results = _results(tmp_path / "handler_latency.json")
+    requests = 2 * len(handler_latency.STEPS)
+    for name in ("skill", "baseline"):
+        assert set(results[name]) == SUMMARY_FIELDS
+        assert results[name]["n"] == requests
+        assert 0 < results[name]["min_ms"] <= results[name]["median_ms"] <= results[name]["p95_ms"]
+    expected = round(results["skill"]["median_ms"] / results["baseline"]["median_ms"], 3)
+    assert results["ratio_median"] == expected
+    assert results["target_ratio"] == 1.5
+    assert isinstance(results["within_target"], bool)
+    assert list(results["per_step"]) == results["steps"]
+    assert results["steps"][0] == "LaunchRequest"
+    assert "AMAZON.RepeatIntent" in results["steps"]
+    assert {"benchmark", "measured_at", "python"} <= set(results)
+    printed = capsys.readouterr().out
+    assert "hello world" in printed
+    assert "ratio" in printed
+
+
+def test_cold_import_writes_its_results(tmp_path: Path, capsys) -> None:
+    """A one-run pass times both modules and names what only the skill imports."""
+    args = ["--runs", "1", "--importtime-runs", "1", "--out", str(tmp_path)]
+    assert cold_import.main(args) == 0
+    results = _results(tmp_path / "cold_import.json")
+    assert results["modules"] == {"skill": "skill.lambda_function", "baseline": "bench.hello_world"}
+    for name in ("skill", "baseline"):
+        for kind in ("process", "import"):
+            assert set(results[name][kind]) == SUMMARY_FIELDS
+            assert results[name][kind]["n"] == 1
+        assert results[name]["import"]["median_ms"] < results[name]["process"]["median_ms"]
+    assert {"ratio_process_median", "ratio_import_median", "within_target"} <= set(results)
+    explained = results["importtime"]
+    assert "skill" in explained["extra_by_package_ms"]
+    assert "ask_sdk_core" not in explained["extra_by_package_ms"]
+    assert explained["extra_modules"] >= len(explained["top_extra_modules_ms"]) > 0
+    assert "skill.lambda_function" in capsys.readouterr().out
+
+
+def test_bench_runner_finds_benchmarks_by_their_main(tmp_path: Path) -> None:
+    """`python -m bench` runs modules with a main(), not the baseline or private helpers."""
+    found = discover()
+    assert {"handler_latency", "cold_import"} <= set(found)
+    assert "hello_world" not in found
+    assert not any(name.startswith("_") for name in found)
+    (tmp_path / "with_main.py").write_text("def main():\n    return 0\n")
+    (tmp_path / "helper.py").write_text("def other():\n    return 0\n")
+    (tmp_path / "_private.py").write_text("def main():\n    return 0\n")
+    assert discover(tmp_path) == ["with_main"]
