@@ -72,14 +72,14 @@ def _envelope(session: Session, request: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _slot_json(slot_name: str, slot_type: str | None, slot: Slot) -> dict[str, Any]:
+def _slot_json(skill_id: str, slot_name: str, slot_type: str | None, slot: Slot) -> dict[str, Any]:
     data: dict[str, Any] = {"name": slot_name, "confirmationStatus": "NONE"}
     if slot.value is None:
         return data
     data["value"] = slot.value
     if slot_type is None:
         return data
-    authority = f"amzn1.er-authority.echo-sdk.{DEFAULT_SKILL_ID}.{slot_type}"
+    authority = f"amzn1.er-authority.echo-sdk.{skill_id}.{slot_type}"
     if slot.id is None:
         resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
     else:
@@ -106,7 +106,7 @@ def intent(
     """An IntentRequest; slots with a type in `slot_types` carry entity resolution like Alexa's."""
     slot_types = slot_types or {}
     slot_json = {
-        slot_name: _slot_json(slot_name, slot_types.get(slot_name), slot)
+        slot_name: _slot_json(session.skill_id, slot_name, slot_types.get(slot_name), slot)
         for slot_name, slot in (slots or {}).items()
     }
     body: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}

@@ -1,0 +1,5 @@
+"""`python -m skill.simulator`: see `skill.simulator.cli`."""
+
+from skill.simulator.cli import main
+
+raise SystemExit(main())

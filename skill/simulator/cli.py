@@ -1,0 +1,338 @@
+"""The simulator's command line: typed, positional or replayed lines, shown as text or JSON.
+
+Usage: python -m skill.simulator [--locale en-US] [--json] [--replay FILE] [LINE ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+import textwrap
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from skill.simulator.session import Exchange, Simulator, SimulatorError, Turn
+
+DEFAULT_LOCALE = "en-US"
+COMMANDS = (".new", ".json", ".record FILE", ".quit")
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+PROMPT = "you: "
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every command-line option, in this one place."""
+    parser = argparse.ArgumentParser(
+        prog="python -m skill.simulator",
+        description=(
+            "Talk to the Leg Cramp Helper skill by typing what you would say to Alexa. "
+            "With no LINE and no --replay it reads lines from the keyboard (or from piped input)."
+        ),
+        epilog="Commands: " + ", ".join(COMMANDS) + ".",
+    )
+    parser.add_argument(
+        "lines", nargs="*", metavar="LINE", help="say these lines in order, exactly as if typed"
+    )
+    parser.add_argument(
+        "--locale", help=f"locale of the interaction model and content (default {DEFAULT_LOCALE})"
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object per utterance on stdout, and nothing else",
+    )
+    parser.add_argument(
+        "--replay",
+        metavar="FILE",
+        type=Path,
+        help="run an ASK CLI dialog replay file (its skillId and locale are used)",
+    )
+    return parser
+
+
+class ReplayError(ValueError):
+    """A replay file that cannot be run."""
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """An ASK CLI `ask dialog` replay file."""
+
+    skill_id: str
+    locale: str
+    lines: list[str]
+
+    @classmethod
+    def load(cls, path: Path) -> Replay:
+        """Read and check a replay file, explaining what is wrong with a malformed one."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ReplayError(f"cannot read it: {exc.strerror or exc}") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ReplayError(f"not valid JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise ReplayError("expected a JSON object with skillId, locale, type and userInput")
+        missing = [key for key in ("skillId", "locale", "type", "userInput") if key not in data]
+        if missing:
+            raise ReplayError(f"missing {', '.join(missing)}")
+        for key in ("skillId", "locale"):
+            if not isinstance(data[key], str) or not data[key].strip():
+                raise ReplayError(f"{key} must be a non-empty string")
+        if data["type"] != "text":
+            raise ReplayError(f'type must be "text", not {data["type"]!r}')
+        lines = data["userInput"]
+        if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+            raise ReplayError("userInput must be a list of strings")
+        for number, line in enumerate(lines, 1):
+            if line.strip().startswith(".") and _command_error(line.strip()):
+                raise ReplayError(f"userInput[{number - 1}]: {_command_error(line.strip())}")
+        return cls(data["skillId"], data["locale"], lines)
+
+    def dump(self) -> str:
+        """The file's text, in the ASK CLI's own layout."""
+        data = {
+            "skillId": self.skill_id,
+            "locale": self.locale,
+            "type": "text",
+            "userInput": self.lines,
+        }
+        return json.dumps(data, indent=2) + "\n"
+
+
+def _command_error(line: str) -> str | None:
+    """Why a dot-command line is not a valid command, or None if it is."""
+    name, _, argument = line.partition(" ")
+    if name not in {command.split()[0] for command in COMMANDS}:
+        return f"unknown command {name!r}; the commands are {', '.join(COMMANDS)}"
+    if name == ".record" and not argument.strip():
+        return "usage: .record FILE"
+    return None
+
+
+@dataclass
+class Recording:
+    """Typed lines being recorded to a replay file."""
+
+    path: Path
+    lines: list[str] = field(default_factory=list)
+
+
+class Printer:
+    """Shows turns to a person (text) or to a program (one JSON object per line)."""
+
+    def __init__(self, out: TextIO, err: TextIO, *, as_json: bool, echo: bool) -> None:
+        self.out, self.err, self.as_json, self.echo = out, err, as_json, echo
+        self.raw = False
+
+    @property
+    def info(self) -> TextIO:
+        """Where notes and raw envelopes go: stdout for people, stderr beside JSON output."""
+        return self.err if self.as_json else self.out
+
+    def note(self, message: str) -> None:
+        """A short note for a person (silent in JSON mode)."""
+        if not self.as_json:
+            print(f"({message})", file=self.out, flush=True)
+
+    def error(self, message: str) -> None:
+        """A problem, always on stderr."""
+        print(f"error: {message}", file=self.err, flush=True)
+
+    def turn(self, turn: Turn) -> None:
+        """One typed line's result."""
+        if turn.closed is not None:
+            self.exchange(turn.closed)
+        self.exchange(turn.exchange)
+        if self.as_json:
+            print(json.dumps(turn.summary(), ensure_ascii=False), file=self.out, flush=True)
+            return
+        lines = [f"{PROMPT}{turn.utterance}"] if self.echo else []
+        if turn.closed is not None:
+            lines.append(_row("", "(the open session was ended first)"))
+        heard = turn.intent or turn.request_type
+        lines.append(_row("heard", heard + (" (new session)" if _is_new(turn) else "")))
+        for name, slot in turn.slots.items():
+            lines.append(_row("slot", f'{name} = "{slot["value"]}" -> {slot["id"] or "no match"}'))
+        lines.append(_row("speech", turn.speech or "(silence)"))
+        if turn.reprompt:
+            lines.append(_row("reprompt", turn.reprompt))
+        if turn.card:
+            lines.append(_row("card", f"[{turn.card['title']}]\n{turn.card['text']}"))
+        lines.append(_row("session", "ended" if turn.end_session else "open, listening"))
+        print("\n".join(lines) + "\n", file=self.out, flush=True)
+
+    def exchange(self, exchange: Exchange) -> None:
+        """The raw request and response envelopes, when `.json` has switched them on."""
+        if self.raw:
+            for label, envelope in (("request", exchange.request), ("response", exchange.response)):
+                print(f"{label}: {json.dumps(envelope, indent=2)}", file=self.info, flush=True)
+
+
+def _is_new(turn: Turn) -> bool:
+    return bool(turn.exchange.request.get("session", {}).get("new"))
+
+
+def _row(label: str, text: str) -> str:
+    """A labelled, wrapped block of text."""
+    indent = " " * 11
+    paragraphs = [p for p in text.split("\n") if p.strip()] or [""]
+    wrapped = [
+        textwrap.fill(p, 100, initial_indent=indent, subsequent_indent=indent) for p in paragraphs
+    ]
+    first = wrapped[0]
+    return f"  {label:<8} {first[len(indent) :]}" + "".join(f"\n{w}" for w in wrapped[1:])
+
+
+class Shell:
+    """Runs typed lines: dot-commands here, everything else said to the simulated Alexa."""
+
+    def __init__(self, simulator: Simulator, printer: Printer) -> None:
+        self.simulator, self.printer = simulator, printer
+        self.recording: Recording | None = None
+        self.failed = False
+
+    def run(self, lines: Iterable[str]) -> None:
+        """Run lines until they run out or `.quit`; then write any recording."""
+        try:
+            for line in lines:
+                if not self.line(line):
+                    break
+        finally:
+            self.stop_recording()
+
+    def line(self, line: str) -> bool:
+        """Run one line; False means quit."""
+        text = line.strip()
+        if not text:
+            return True
+        if text.startswith("."):
+            return self.command(text)
+        if self.recording is not None:
+            self.recording.lines.append(text)
+        turn = self.simulator.say(text)
+        if turn is not None:
+            self.printer.turn(turn)
+        return True
+
+    def command(self, text: str) -> bool:
+        """Run a dot-command; False means quit."""
+        problem = _command_error(text)
+        if problem:
+            self.printer.error(problem)
+            self.failed = True
+            return True
+        name, _, argument = text.partition(" ")
+        if name == ".quit":
+            return False
+        if name == ".new":
+            if self.recording is not None:
+                self.recording.lines.append(name)
+            closed = self.simulator.end_session()
+            if closed is not None:
+                self.printer.exchange(closed)
+            self.printer.note("new session" + (": the open one was ended" if closed else ""))
+        elif name == ".json":
+            self.printer.raw = not self.printer.raw
+            shown = "shown" if self.printer.raw else "hidden"
+            self.printer.note(f"raw request and response JSON {shown}")
+        elif name == ".record":
+            self.stop_recording()
+            path = Path(argument.strip()).expanduser()
+            if not path.parent.is_dir():
+                self.printer.error(f"cannot record to {path}: no directory {path.parent}")
+                self.failed = True
+                return True
+            self.recording = Recording(path)
+            self.printer.note(f"recording to {path}; written on .quit, end of input or .record")
+        return True
+
+    def stop_recording(self) -> None:
+        """Write the current recording, if any, as a replay file."""
+        if self.recording is None:
+            return
+        recording, self.recording = self.recording, None
+        replay = Replay(self.simulator.skill_id, self.simulator.locale, recording.lines)
+        try:
+            recording.path.write_text(replay.dump(), encoding="utf-8")
+        except OSError as exc:
+            self.printer.error(f"cannot write {recording.path}: {exc.strerror or exc}")
+            self.failed = True
+            return
+        self.printer.note(f"recorded {len(recording.lines)} lines to {recording.path}")
+
+
+def _typed_lines(stdin: TextIO, out: TextIO) -> Iterator[str]:
+    """Lines typed at a terminal, with a prompt and readline history."""
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401 - imported for its side effect on input()
+    print(
+        "Say something to Leg Cramp Helper, e.g. 'open leg cramp helper' or "
+        "'ask leg cramp helper why do my legs cramp at night'.\n"
+        f"Commands: {', '.join(COMMANDS)}.",
+        file=out,
+        flush=True,
+    )
+    while True:
+        try:
+            yield input(PROMPT) if stdin is sys.stdin else _prompted(stdin, out)
+        except (EOFError, KeyboardInterrupt):
+            print(file=out)
+            return
+
+
+def _prompted(stdin: TextIO, out: TextIO) -> str:
+    """input() for a stream other than the process's stdin."""
+    print(PROMPT, end="", file=out, flush=True)
+    line = stdin.readline()
+    if not line:
+        raise EOFError
+    return line
+
+
+def main(
+    argv: list[str] | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run the simulator; returns the process exit status."""
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    skill_id = None
+    locale = args.locale or DEFAULT_LOCALE
+    lines: Iterable[str] = args.lines
+    if args.replay is not None:
+        if args.lines:
+            parser.error("--replay cannot be combined with LINE arguments")
+        try:
+            replay = Replay.load(args.replay)
+        except ReplayError as exc:
+            print(f"error: replay file {args.replay}: {exc}", file=stderr)
+            return EXIT_USAGE
+        if args.locale and args.locale != replay.locale:
+            print(
+                f"error: --locale {args.locale} differs from the replay file's {replay.locale}",
+                file=stderr,
+            )
+            return EXIT_USAGE
+        skill_id, locale, lines = replay.skill_id, replay.locale, replay.lines
+    interactive = args.replay is None and not args.lines and stdin.isatty()
+    printer = Printer(stdout, stderr, as_json=args.json, echo=not interactive)
+    try:
+        shell = Shell(Simulator(locale, skill_id), printer)
+    except SimulatorError as exc:
+        printer.error(str(exc))
+        return EXIT_USAGE
+    if args.replay is None and not args.lines:
+        lines = _typed_lines(stdin, stdout) if interactive else stdin
+    try:
+        shell.run(lines)
+    except SimulatorError as exc:
+        printer.error(str(exc))
+        return EXIT_FAILED
+    return EXIT_FAILED if shell.failed else EXIT_OK

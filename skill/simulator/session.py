@@ -1,0 +1,218 @@
+"""A simulated Alexa conversation: typed words in, the answer out, through the Lambda handler."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from skill.simulator import envelopes
+from skill.simulator.envelopes import Session, Slot
+from skill.simulator.nlu import NLU
+
+_LAUNCH_VERBS = "open|start|launch|begin|load|run|use|play|resume|enable"
+_ASK_VERBS = "ask|tell"
+# Words Alexa drops between "ask <name>" and the request itself ("ask X about calcium").
+_CONNECTORS = "to|for|about|if|whether|that|and"
+
+
+class SimulatorError(Exception):
+    """Something the simulator cannot go on from: a missing model, a refused request."""
+
+
+def normalise(text: str) -> str:
+    """Lower-case words only, as a speech recogniser would hear them."""
+    text = text.lower().replace("\u2019", "'").replace("_", " ")
+    return " ".join(re.sub(r"[^\w']+", " ", text).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One request sent to the skill and the response it gave."""
+
+    request: dict[str, Any]
+    response: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """What one typed line did: the exchange, and any session it closed first."""
+
+    utterance: str
+    exchange: Exchange
+    closed: Exchange | None = None
+
+    @property
+    def request_type(self) -> str:
+        """LaunchRequest, IntentRequest or SessionEndedRequest."""
+        return self.exchange.request["request"]["type"]
+
+    @property
+    def intent(self) -> str | None:
+        """The intent Alexa would have matched, if this was an IntentRequest."""
+        return self.exchange.request["request"].get("intent", {}).get("name")
+
+    @property
+    def slots(self) -> dict[str, dict[str, str | None]]:
+        """Filled slots: the words heard and the resolved id (None when nothing matched)."""
+        slots = self.exchange.request["request"].get("intent", {}).get("slots", {})
+        return {
+            name: {"value": slot["value"], "id": _resolved_id(slot)}
+            for name, slot in slots.items()
+            if slot.get("value") is not None
+        }
+
+    @property
+    def _response(self) -> dict[str, Any]:
+        return self.exchange.response.get("response") or {}
+
+    @property
+    def ssml(self) -> str:
+        """The SSML spoken ("" when silent)."""
+        speech = self._response.get("outputSpeech") or {}
+        return speech.get("ssml") or speech.get("text") or ""
+
+    @property
+    def speech(self) -> str:
+        """What the user hears, as plain text."""
+        return _plain(self.ssml)
+
+    @property
+    def reprompt(self) -> str | None:
+        """What Alexa says if the user stays silent, as plain text."""
+        reprompt = (self._response.get("reprompt") or {}).get("outputSpeech") or {}
+        text = reprompt.get("ssml") or reprompt.get("text")
+        return _plain(text) if text else None
+
+    @property
+    def card(self) -> dict[str, str] | None:
+        """The card shown in the Alexa app, if any."""
+        card = self._response.get("card")
+        if not card:
+            return None
+        return {"title": card.get("title", ""), "text": card.get("content", card.get("text", ""))}
+
+    @property
+    def end_session(self) -> bool:
+        """Whether the skill ended the session (anything but an explicit False ends it)."""
+        return self._response.get("shouldEndSession") is not False
+
+    def summary(self) -> dict[str, Any]:
+        """The `--json` line for this turn."""
+        return {
+            "utterance": self.utterance,
+            "request_type": self.request_type,
+            "intent": self.intent,
+            "slots": self.slots,
+            "speech": self.speech,
+            "ssml": self.ssml,
+            "reprompt": self.reprompt,
+            "card": self.card,
+            "end_session": self.end_session,
+        }
+
+
+def _resolved_id(slot: dict[str, Any]) -> str | None:
+    for authority in slot.get("resolutions", {}).get("resolutionsPerAuthority", []):
+        if authority.get("status", {}).get("code") == "ER_SUCCESS_MATCH":
+            return authority["values"][0]["value"]["id"]
+    return None
+
+
+def _plain(ssml: str) -> str:
+    from skill.ssml import to_plain_text
+
+    return to_plain_text(ssml)
+
+
+class Simulator:
+    """Turns typed lines into Alexa request envelopes and sends them through the Lambda handler."""
+
+    def __init__(self, locale: str = "en-US", skill_id: str | None = None) -> None:
+        self.locale = locale
+        self.skill_id = skill_id or os.environ.get("SKILL_ID") or envelopes.DEFAULT_SKILL_ID
+        self.session: Session | None = None
+        try:
+            self.nlu = NLU.for_locale(locale)
+        except FileNotFoundError as exc:
+            raise SimulatorError(f"no interaction model for locale {locale!r}: {exc}") from None
+        name = re.escape(normalise(self.nlu.invocation_name))
+        self._launch = re.compile(rf"(?:{_LAUNCH_VERBS}) {name}(?: (?:and|to) (?P<rest>.+))?")
+        self._ask = re.compile(rf"(?:{_ASK_VERBS}) {name}(?: (?:(?:{_CONNECTORS}) )?(?P<rest>.+))?")
+
+    @cached_property
+    def _handler(self) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+        """The Lambda handler, imported on first use."""
+        from skill.lambda_function import handler
+
+        return handler
+
+    @property
+    def session_open(self) -> bool:
+        """Whether a session is open, so the next line is a turn in it."""
+        return self.session is not None and not self.session.ended
+
+    def say(self, line: str) -> Turn | None:
+        """Send what a user said; None when there was nothing to say."""
+        words = normalise(line)
+        words = re.sub(r"^(?:hey )?alexa\b ?", "", words)
+        if not words:
+            return None
+        closed = None
+        invocation = self._launch.fullmatch(words) or self._ask.fullmatch(words)
+        if invocation is not None:
+            closed = self.end_session()
+            words = invocation["rest"] or ""
+        if not self.session_open:
+            self.session = self._new_session()
+        assert self.session is not None
+        if words:
+            request = self._intent_request(self.session, words)
+        else:
+            request = envelopes.launch(self.session)
+        return Turn(line.strip(), self._send(request), closed)
+
+    def end_session(self, reason: str = "USER_INITIATED") -> Exchange | None:
+        """Close an open session with a SessionEndedRequest, as Alexa does; None if none is open."""
+        if not self.session_open:
+            return None
+        assert self.session is not None
+        exchange = self._send(envelopes.session_ended(self.session, reason))
+        self.session.ended = True
+        return exchange
+
+    def _new_session(self) -> Session:
+        """A new session for the same user and device as before."""
+        session = Session(skill_id=self.skill_id, locale=self.locale)
+        if self.session is not None:
+            session.user_id, session.device_id = self.session.user_id, self.session.device_id
+        return session
+
+    def _intent_request(self, session: Session, words: str) -> dict[str, Any]:
+        """The IntentRequest Alexa would send: every slot the intent declares, filled or not."""
+        parse = self.nlu.parse(words)
+        declared = self.nlu.slot_types(parse.intent)
+        slots = {}
+        for slot_name in declared:
+            match = parse.slots.get(slot_name)
+            heard = Slot(match.value, match.id, match.resolved_name) if match else Slot(None)
+            slots[slot_name] = heard
+        custom = {n: t for n, t in declared.items() if not t.startswith("AMAZON.")}
+        return envelopes.intent(session, parse.intent, slots, custom)
+
+    def _send(self, request: dict[str, Any]) -> Exchange:
+        """Send one envelope through the Lambda handler, as JSON on the wire."""
+        from ask_sdk_runtime.exceptions import AskSdkException
+
+        wire = json.loads(json.dumps(request))
+        try:
+            response = self._handler(wire, None)
+        except AskSdkException as exc:
+            raise SimulatorError(f"the skill refused the request: {exc}") from None
+        if self.session is not None and request["request"]["type"] != "SessionEndedRequest":
+            self.session.update(response)
+        return Exchange(request, response)
