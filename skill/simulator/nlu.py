@@ -30,7 +30,8 @@ MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
 
 # Tuned on the development set in bench/data, never on the held-out set.
 MIN_SCORE = 0.5  # below this best similarity the request is out of domain
-TOPIC_MIN_INTENTS = 3  # a word used by this many custom intents (and no built-in) names the topic
+TOPIC_MIN_INTENTS = 4  # a word used by this many custom intents (and no built-in) names the topic
+MAX_UNKNOWN_WITH_VALUE = 1  # unknown words a slot value alone can vouch for
 MAX_CAPTURE_WORDS = 3  # longest unknown phrase taken as an unresolved slot value
 CAPTURE_PENALTY = 0.9  # an unresolved slot value is a little less convincing than a known one
 FUZZY_CUTOFF = 0.85  # difflib ratio for correcting a misspelt word to a known one
@@ -66,6 +67,7 @@ class _Sample:
     intent: str
     tokens: frozenset[str]
     weight: float
+    topical: bool
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ class NLU:
             and t not in builtin_tokens
             and t not in STOPWORDS
             and t not in {stem(g) for g in GENERIC}
+            and not t.startswith("{")
         )
 
         seen: set[tuple[str, frozenset[str]]] = set()
@@ -146,7 +149,8 @@ class NLU:
                 seen.add(key)
                 for token in key[1]:
                     self._index[token].append(len(self._samples))
-                self._samples.append(_Sample(intent, key[1], self._weight(key[1])))
+                topical = bool(key[1] & self.topic_words)
+                self._samples.append(_Sample(intent, key[1], self._weight(key[1]), topical))
         self._fuzzy_cache: dict[str, str] = {}
 
     @classmethod
@@ -244,10 +248,13 @@ class NLU:
         """The intent of the most similar sample and the similarity (weighted F1 of overlap)."""
         utterance = frozenset(tokens)
         u_weight = self._weight(utterance)
+        topical = bool(utterance & self.topic_words)
         best_score, best_intent = 0.0, FALLBACK
         candidates = {i for t in utterance for i in self._index.get(t, ())}
         for idx in candidates:
             sample = self._samples[idx]
+            if sample.topical and not topical:
+                continue
             overlap = self._weight(utterance & sample.tokens)
             score = 2 * overlap / (u_weight + sample.weight)
             if score > best_score:
@@ -255,9 +262,11 @@ class NLU:
         return best_score, best_intent
 
     def _in_domain(self, tokens: list[str], spotted: Mapping[str, Any]) -> bool:
-        """Unknown words are only tolerated next to a word naming the topic or a slot value."""
-        has_unknown = any(self._is_unknown(t) for t in tokens)
-        return not has_unknown or bool(spotted) or any(t in self.topic_words for t in tokens)
+        """Unknown words need a word naming the topic nearby; a slot value alone excuses one."""
+        unknown = sum(self._is_unknown(t) for t in tokens)
+        if unknown == 0 or any(t in self.topic_words for t in tokens):
+            return True
+        return bool(spotted) and unknown <= MAX_UNKNOWN_WITH_VALUE
 
     def _is_unknown(self, token: str) -> bool:
         """A content word the model has never seen."""

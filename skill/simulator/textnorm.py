@@ -85,7 +85,7 @@ def words(text: str) -> list[str]:
 
 def stem(word: str) -> str:
     """A light suffix-stripping stemmer: cramps, cramping, cramped -> cramp."""
-    if word.startswith("{") or word.isdigit():
+    if word.startswith("{") or word.isdigit() or word in STOPWORDS:
         return word
     if word in _IRREGULAR:
         return _IRREGULAR[word]
