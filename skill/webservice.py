@@ -18,6 +18,7 @@ from flask import Flask, Response, jsonify, request, send_from_directory
 from flask_ask_sdk.skill_adapter import SkillAdapter
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, RequestEntityTooLarge
 
+from skill.audio.manifest import default_audio_dir
 from skill.factory import create_skill
 from skill.verification import AlexaRequestVerifier, Fetcher, RequestRejected, download_chain
 
@@ -26,7 +27,6 @@ log = logging.getLogger(APP_NAME)
 request_log = logging.getLogger(f"{APP_NAME}.requests")
 
 MAX_BODY_BYTES = 128 * 1024
-AUDIO_DIR = Path(__file__).resolve().parent.parent / "audio"
 AUDIO_MAX_AGE_SECONDS = 24 * 60 * 60
 _LOGGABLE = re.compile(r"[A-Za-z0-9_.:\-]{1,128}")
 
@@ -93,15 +93,13 @@ def create_app(
     fetch_chain: Fetcher = download_chain,
     trusted_roots: list[x509.Certificate] | None = None,
 ) -> Flask:
-    """The WSGI app. Unset arguments come from SKILL_ID, SKILL_DEV_MODE=1 and SKILL_AUDIO_DIR.
+    """The WSGI app. Unset arguments come from SKILL_ID, SKILL_DEV_MODE=1 and AUDIO_DIR.
 
     `fetch_chain` and `trusted_roots` replace the S3 download and certifi's roots (for tests).
     """
     skill_id = os.environ.get("SKILL_ID", "") if skill_id is None else skill_id
     dev_mode = os.environ.get("SKILL_DEV_MODE") == "1" if dev_mode is None else dev_mode
-    audio_dir = (
-        Path(os.environ.get("SKILL_AUDIO_DIR", AUDIO_DIR)) if audio_dir is None else audio_dir
-    )
+    audio_dir = default_audio_dir() if audio_dir is None else audio_dir
     _ensure_log_output()
     if not skill_id and not dev_mode:
         raise RuntimeError("SKILL_ID is not set: Alexa requests cannot be checked against it")
@@ -114,6 +112,7 @@ def create_app(
             log.warning("!!! DEV MODE: SKILL_ID unset, application ids are not checked. !!!")
 
     app = Flask(APP_NAME)
+    app.url_map.merge_slashes = False  # "/audio//etc/x" is a 404, not a redirect
     app.config.update(
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         # The SDK's own verifiers are replaced by AlexaRequestVerifier (see README).
