@@ -41,6 +41,7 @@ format: $(PY_STAMP)
 	$(VENV)/bin/ruff format .
 
 test: setup lint
+	$(PY) -m skill.audio check
 	$(VENV)/bin/pytest
 
 bench: setup

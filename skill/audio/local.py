@@ -1,0 +1,103 @@
+"""Audio for clients without a voice (the simulator): a response's speech as one MP3, and playback.
+
+Each paragraph of the speech uses its committed clip when the clip is fresh (any engine will
+do here), a hosted `<audio>` clip by its file, and otherwise the engine chain renders it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from mutagen.mp3 import MP3
+
+from skill.audio.engines import Engine, chain, render_clip
+from skill.audio.manifest import Manifest, default_audio_dir, text_sha256
+from skill.ssml import to_plain_text
+
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_AUDIO_SRC = re.compile(r'<audio\s+src="([^"]+)"\s*/>')
+PLAYERS = (
+    ("mpg123", "-q"),
+    ("ffplay", "-nodisp", "-autoexit", "-loglevel", "quiet"),
+    ("mpv", "--no-video", "--really-quiet"),
+    ("cvlc", "--play-and-exit", "--quiet"),
+    ("paplay",),
+)
+
+
+def segments(ssml: str) -> list[str]:
+    """The speech's paragraphs, each as plain words or as an `<audio>` tag kept whole."""
+    body = _PARAGRAPH.findall(ssml) or [ssml]
+    parts = []
+    for p in body:
+        tag = _AUDIO_SRC.search(p)
+        parts.append(tag.group(0) if tag else to_plain_text(p))
+    return [p for p in parts if p]
+
+
+class Speaker:
+    """Turns response speech into MP3 files for one locale, reusing committed clips."""
+
+    def __init__(
+        self,
+        locale: str,
+        audio_dir: Path | None = None,
+        engines: Sequence[Engine] | None = None,
+    ) -> None:
+        """Read the manifest once; the engine chain (default gTTS, then offline) is kept."""
+        self.locale = locale
+        self.folder = (audio_dir or default_audio_dir()) / locale
+        manifest = Manifest.load((audio_dir or default_audio_dir()) / "manifest.json")
+        self.clips = {e.text_sha256: e.file for e in manifest.clips.get(locale, {}).values()}
+        self.engines = list(engines) if engines is not None else chain("auto")
+
+    def clip_for(self, segment: str, scratch: Path) -> Path | None:
+        """One segment as MP3: hosted or committed clip, else rendered to `scratch`, else None."""
+        tag = _AUDIO_SRC.fullmatch(segment)
+        if tag:
+            path = self.folder / html.unescape(tag.group(1)).rsplit("/", 1)[-1]
+            return path if path.is_file() else None
+        name = self.clips.get(text_sha256(segment))
+        if name and (self.folder / name).is_file():
+            return self.folder / name
+        return scratch if render_clip(self.engines, segment, self.locale, scratch) else None
+
+    def save(self, ssml: str, dest: Path) -> Path | None:
+        """Write the speech as one MP3 at `dest`; None when no part of it could be voiced."""
+        with tempfile.TemporaryDirectory() as tmp:
+            parts = [
+                self.clip_for(s, Path(tmp) / f"part-{i}.mp3") for i, s in enumerate(segments(ssml))
+            ]
+            found = [p for p in parts if p is not None]
+            if not found:
+                return None
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with dest.open("wb") as out:
+                for part in found:
+                    out.write(_frames(part))
+        return dest
+
+
+def _frames(path: Path) -> bytes:
+    """The MPEG frames of a file, without tags in front, so files join into one stream."""
+    return path.read_bytes()[MP3(path).info.frame_offset :]
+
+
+def play(path: Path) -> bool:
+    """Play an MP3 with the first player found on PATH; False when there is none or it fails."""
+    for name, *args in PLAYERS:
+        exe = shutil.which(name)
+        if exe is None:
+            continue
+        try:
+            done = subprocess.run([exe, *args, str(path)], capture_output=True, timeout=600)
+        except subprocess.TimeoutExpired:
+            return False
+        return done.returncode == 0
+    return False
