@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from skill.simulator import envelopes
@@ -129,6 +129,12 @@ def _plain(ssml: str) -> str:
     return to_plain_text(ssml)
 
 
+@cache
+def _nlu(locale: str) -> NLU:
+    """The language understanding for a locale, built once per process."""
+    return NLU.for_locale(locale)
+
+
 class Simulator:
     """Turns typed lines into Alexa request envelopes and sends them through the Lambda handler."""
 
@@ -137,7 +143,7 @@ class Simulator:
         self.skill_id = skill_id or os.environ.get("SKILL_ID") or envelopes.DEFAULT_SKILL_ID
         self.session: Session | None = None
         try:
-            self.nlu = NLU.for_locale(locale)
+            self.nlu = _nlu(locale)
         except FileNotFoundError as exc:
             raise SimulatorError(f"no interaction model for locale {locale!r}: {exc}") from None
         name = re.escape(normalise(self.nlu.invocation_name))
