@@ -1,0 +1,65 @@
+"""Audio for clients without a voice: a response's speech saved as one MP3, from real clips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from skill.audio import mp3
+from skill.audio.engines import OfflineEngine
+from skill.audio.local import Speaker, play, segments
+from skill.audio.manifest import Manifest, default_audio_dir
+from skill.content import load_content
+
+content = load_content("en-US")
+CLIPS = Manifest.load(default_audio_dir() / "manifest.json").clips["en-US"]
+
+
+def test_segments_split_paragraphs_and_keep_audio_tags() -> None:
+    """Paragraphs become plain words; a hosted clip stays a tag."""
+    body = '<speak><p>Fish &amp; chips.</p><p><audio src="https://h/a/en-US/x.mp3"/></p></speak>'
+    assert segments(body) == ["Fish & chips.", '<audio src="https://h/a/en-US/x.mp3"/>']
+    assert segments("<speak>Just words.</speak>") == ["Just words."]
+
+
+def test_launch_speech_is_joined_from_committed_clips(new_conversation, tmp_path: Path) -> None:
+    """With no engine at all, the welcome still comes out whole, from the committed clips."""
+    turn = new_conversation().launch()
+    saved = Speaker("en-US", engines=[]).save(turn.ssml, tmp_path / "turn.mp3")
+    assert saved == tmp_path / "turn.mp3"
+    assert mp3.problems(saved) == []
+    expected = sum(CLIPS[f"prompt.{k}"].duration for k in ("welcome", "welcome_examples"))
+    expected += CLIPS["prompt.what_next"].duration
+    assert abs(mp3.inspect(saved).duration - expected) < 0.05
+
+
+def test_hosted_clip_tag_uses_the_local_file(tmp_path: Path) -> None:
+    """An `<audio>` tag pointing at a hosted clip plays the same committed file."""
+    entry = CLIPS["prompt.goodbye"]
+    body = f'<speak><p><audio src="https://cdn.example/audio/en-US/{entry.file}"/></p></speak>'
+    saved = Speaker("en-US", engines=[]).save(body, tmp_path / "bye.mp3")
+    assert saved is not None
+    assert saved.read_bytes() == (default_audio_dir() / "en-US" / entry.file).read_bytes()
+
+
+def test_words_without_a_clip_go_through_the_engine_chain(tmp_path: Path) -> None:
+    """New words are rendered by the offline engine and joined after the committed clip."""
+    body = f"<speak><p>{content.prompt('okay')}</p><p>Words with no clip yet.</p></speak>"
+    saved = Speaker("en-US", engines=[OfflineEngine()]).save(body, tmp_path / "mixed.mp3")
+    assert saved is not None and mp3.problems(saved) == []
+    assert mp3.inspect(saved).duration > CLIPS["prompt.okay"].duration + 0.5
+
+
+def test_nothing_voiced_returns_none(tmp_path: Path) -> None:
+    """Without a clip or an engine nothing is written."""
+    speaker = Speaker("en-US", engines=[])
+    assert speaker.save("<speak><p>No clip for this.</p></speak>", tmp_path / "x.mp3") is None
+    assert not (tmp_path / "x.mp3").exists()
+
+
+def test_play_without_a_player_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No player on PATH is not an error: play reports that nothing played."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    clip = default_audio_dir() / "en-US" / CLIPS["prompt.okay"].file
+    assert play(clip) is False
