@@ -60,14 +60,12 @@ def test_one_shot_question_gives_the_causes() -> None:
 )
 def test_one_shot_forms_are_tolerant_of_prefix_case_and_punctuation(line: str) -> None:
     turn = Simulator().say(line)
-    assert turn is not None
     assert turn.intent == "CrampCausesIntent"
     assert turn.exchange.request["session"]["new"] is True
 
 
 def test_open_sends_a_launch_request_with_the_disclaimer() -> None:
     turn = Simulator().say("Open leg cramp helper.")
-    assert turn is not None
     assert (turn.request_type, turn.intent) == ("LaunchRequest", None)
     assert "not medical advice" in turn.speech
     assert turn.card is not None and "not medical advice" in turn.card["text"]
@@ -126,7 +124,6 @@ def test_a_conversation_carries_state_from_turn_to_turn() -> None:
 
 def test_a_synonym_resolves_to_the_tip_id() -> None:
     turn = Simulator().say("ask leg cramp helper about the duvet")
-    assert turn is not None
     assert turn.intent == "TipDetailIntent"
     assert turn.slots["tip"]["id"] == "BEDDING"
 
@@ -151,6 +148,14 @@ def test_json_output_is_one_object_per_utterance_and_nothing_else() -> None:
     assert turns[1]["card"]["title"]
     assert [t["end_session"] for t in turns] == [False, False, False, True]
     assert turns[3]["reprompt"] is None
+
+
+def test_a_line_with_no_words_is_not_understood_but_still_answered() -> None:
+    status, out, _ = run("--json", "open leg cramp helper", "?!", "alexa")
+    assert status == 0
+    _launch, *unclear = json_lines(out)
+    assert [t["intent"] for t in unclear] == ["AMAZON.FallbackIntent"] * 2
+    assert all(t["end_session"] is False and t["reprompt"] for t in unclear)
 
 
 def test_dot_new_ends_the_open_session_and_forgets_its_state() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def simulator(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def simulator(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m skill.simulator` with piped stdin."""
     return subprocess.run(
         [sys.executable, "-m", "skill.simulator", *args],
@@ -18,6 +21,7 @@ def simulator(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         timeout=60,
         check=False,
     )
@@ -38,3 +42,19 @@ def test_json_mode_prints_only_json_lines() -> None:
     turn = json.loads(line)
     assert turn["intent"] == "CrampReliefIntent"
     assert "stretch" in turn["speech"].lower()
+
+
+def test_replay_for_another_skill_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    """With SKILL_ID set, the Lambda handler refuses envelopes addressed to another skill."""
+    replay = {
+        "skillId": "amzn1.ask.skill.someone-else",
+        "locale": "en-US",
+        "type": "text",
+        "userInput": ["open leg cramp helper"],
+    }
+    replay_file = tmp_path / "other.json"
+    replay_file.write_text(json.dumps(replay))
+    done = simulator("--replay", str(replay_file), env={"SKILL_ID": "amzn1.ask.skill.ours"})
+    assert done.returncode == 1
+    assert "refused" in done.stderr and "Traceback" not in done.stderr
+    assert done.stdout == ""

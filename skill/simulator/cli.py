@@ -19,7 +19,7 @@ from skill.simulator.session import Exchange, Simulator, SimulatorError, Turn
 
 DEFAULT_LOCALE = "en-US"
 COMMANDS = (".new", ".json", ".record FILE", ".quit")
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 PROMPT = "you: "
 
 
@@ -213,9 +213,7 @@ class Shell:
             return self.command(text)
         if self.recording is not None:
             self.recording.lines.append(text)
-        turn = self.simulator.say(text)
-        if turn is not None:
-            self.printer.turn(turn)
+        self.printer.turn(self.simulator.say(text))
         return True
 
     def command(self, text: str) -> bool:
@@ -279,7 +277,9 @@ def _typed_lines(stdin: TextIO, out: TextIO) -> Iterator[str]:
     while True:
         try:
             yield input(PROMPT) if stdin is sys.stdin else _prompted(stdin, out)
-        except (EOFError, KeyboardInterrupt):
+        except KeyboardInterrupt:  # Ctrl-C drops the line being typed, as in a shell
+            print(file=out)
+        except EOFError:
             print(file=out)
             return
 
@@ -335,4 +335,6 @@ def main(
     except SimulatorError as exc:
         printer.error(str(exc))
         return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
     return EXIT_FAILED if shell.failed else EXIT_OK

@@ -162,24 +162,20 @@ class Simulator:
         """Whether a session is open, so the next line is a turn in it."""
         return self.session is not None and not self.session.ended
 
-    def say(self, line: str) -> Turn | None:
-        """Send what a user said; None when there was nothing to say."""
-        words = normalise(line)
-        words = re.sub(r"^(?:hey )?alexa\b ?", "", words)
-        if not words:
-            return None
-        closed = None
+    def say(self, line: str) -> Turn:
+        """Send what a user said; words Alexa cannot make out go to the NLU and fall back."""
+        words = re.sub(r"^(?:hey )?alexa\b ?", "", normalise(line))
         invocation = self._launch.fullmatch(words) or self._ask.fullmatch(words)
+        closed = self.end_session() if invocation is not None else None
         if invocation is not None:
-            closed = self.end_session()
             words = invocation["rest"] or ""
         if not self.session_open:
             self.session = self._new_session()
         assert self.session is not None
-        if words:
-            request = self._intent_request(self.session, words)
-        else:
+        if invocation is not None and not words:
             request = envelopes.launch(self.session)
+        else:
+            request = self._intent_request(self.session, words)
         return Turn(line.strip(), self._send(request), closed)
 
     def end_session(self, reason: str = "USER_INITIATED") -> Exchange | None:
