@@ -87,9 +87,10 @@ class Replay:
         lines = data["userInput"]
         if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
             raise ReplayError("userInput must be a list of strings")
-        for number, line in enumerate(lines, 1):
-            if line.strip().startswith(".") and _command_error(line.strip()):
-                raise ReplayError(f"userInput[{number - 1}]: {_command_error(line.strip())}")
+        for index, line in enumerate(lines):
+            problem = line.strip().startswith(".") and _command_error(line.strip())
+            if problem:
+                raise ReplayError(f"userInput[{index}]: {problem}")
         return cls(data["skillId"], data["locale"], lines)
 
     def dump(self) -> str:
