@@ -18,6 +18,7 @@ from mutagen.mp3 import MP3
 
 from skill.audio.engines import Engine, chain, render_clip
 from skill.audio.manifest import Manifest, default_audio_dir, text_sha256
+from skill.content import resolve_locale
 from skill.ssml import to_plain_text
 
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
@@ -82,6 +83,24 @@ class Speaker:
                 for part in found:
                     out.write(_frames(part))
         return dest
+
+
+class SaveAudio:
+    """The simulator's `--save-audio DIR`: each answer as `turn-NNN.mp3`, played if possible."""
+
+    def __init__(self, folder: Path, locale: str, *, speaker: Speaker | None = None) -> None:
+        """Answers go to `folder`, voiced for the locale the skill answers in."""
+        self.folder = folder
+        self.speaker = speaker or Speaker(resolve_locale(locale))
+        self.turns = 0
+
+    def __call__(self, ssml: str) -> Path | None:
+        """Save (and play) one answer's speech; None when nothing could be voiced."""
+        self.turns += 1
+        path = self.speaker.save(ssml, self.folder / f"turn-{self.turns:03d}.mp3")
+        if path is not None:
+            play(path)
+        return path
 
 
 def _frames(path: Path) -> bytes:
