@@ -11,6 +11,7 @@ from skill.audio.engines import OfflineEngine
 from skill.audio.local import Speaker, play, segments
 from skill.audio.manifest import Manifest, default_audio_dir
 from skill.content import load_content
+from skill.simulator.cli import main as simulator_main
 
 content = load_content("en-US")
 CLIPS = Manifest.load(default_audio_dir() / "manifest.json").clips["en-US"]
@@ -63,3 +64,19 @@ def test_play_without_a_player_says_so(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("PATH", str(tmp_path))
     clip = default_audio_dir() / "en-US" / CLIPS["prompt.okay"].file
     assert play(clip) is False
+
+
+def test_simulator_save_audio_writes_each_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """`python -m skill.simulator --save-audio DIR` leaves one conformant MP3 per answer."""
+    monkeypatch.setenv("PATH", str(tmp_path))  # no player: nothing is played during tests
+    folder = tmp_path / "answers"
+    lines = ["open leg cramp helper", "stop"]
+    assert simulator_main(["--save-audio", str(folder), *lines]) == 0
+    saved = sorted(folder.iterdir())
+    assert [p.name for p in saved] == ["turn-001.mp3", "turn-002.mp3"]
+    assert all(mp3.problems(p) == [] for p in saved)
+    assert f"(audio: {saved[0]})" in capsys.readouterr().out
+    goodbye = mp3.inspect(saved[1]).duration
+    assert abs(goodbye - CLIPS["prompt.goodbye"].duration) < 0.05

@@ -1,6 +1,7 @@
 """The simulator's command line: typed, positional or replayed lines, shown as text or JSON.
 
-Usage: python -m skill.simulator [--locale en-US] [--json] [--replay FILE] [LINE ...]
+Usage: python -m skill.simulator [--locale en-US] [--json] [--replay FILE] [--save-audio DIR]
+       [LINE ...]
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import contextlib
 import json
 import sys
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -49,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         type=Path,
         help="run an ASK CLI dialog replay file (its skillId and locale are used)",
+    )
+    parser.add_argument(
+        "--save-audio",
+        metavar="DIR",
+        type=Path,
+        help="save each answer as DIR/turn-NNN.mp3 (committed clips, else text-to-speech); "
+        "play it where a player exists",
     )
     return parser
 
@@ -191,8 +199,13 @@ def _row(label: str, text: str) -> str:
 class Shell:
     """Runs typed lines: dot-commands here, everything else said to the simulated Alexa."""
 
-    def __init__(self, simulator: Simulator, printer: Printer) -> None:
-        self.simulator, self.printer = simulator, printer
+    def __init__(
+        self,
+        simulator: Simulator,
+        printer: Printer,
+        save_audio: Callable[[str], Path | None] | None = None,
+    ) -> None:
+        self.simulator, self.printer, self.save_audio = simulator, printer, save_audio
         self.recording: Recording | None = None
         self.failed = False
 
@@ -214,7 +227,12 @@ class Shell:
             return self.command(text)
         if self.recording is not None:
             self.recording.lines.append(text)
-        self.printer.turn(self.simulator.say(text))
+        turn = self.simulator.say(text)
+        self.printer.turn(turn)
+        if self.save_audio is not None:
+            ssml = turn.exchange.response.get("response", {}).get("outputSpeech", {}).get("ssml")
+            saved = self.save_audio(ssml) if ssml else None
+            self.printer.note(f"audio: {saved}" if saved else "audio: nothing to voice")
         return True
 
     def command(self, text: str) -> bool:
@@ -294,6 +312,15 @@ def _prompted(stdin: TextIO, out: TextIO) -> str:
     return line
 
 
+def _save_audio(folder: Path | None, locale: str) -> Callable[[str], Path | None] | None:
+    """The `--save-audio` hook (audio libraries load only when asked for)."""
+    if folder is None:
+        return None
+    from skill.audio.local import SaveAudio
+
+    return SaveAudio(folder, locale)
+
+
 def main(
     argv: list[str] | None = None,
     stdin: TextIO | None = None,
@@ -325,7 +352,7 @@ def main(
     interactive = args.replay is None and not args.lines and stdin.isatty()
     printer = Printer(stdout, stderr, as_json=args.json, echo=not interactive)
     try:
-        shell = Shell(Simulator(locale, skill_id), printer)
+        shell = Shell(Simulator(locale, skill_id), printer, _save_audio(args.save_audio, locale))
     except SimulatorError as exc:
         printer.error(str(exc))
         return EXIT_USAGE
