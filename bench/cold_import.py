@@ -2,7 +2,10 @@
 
 Each run is a new `python -c "import <module>"` process; runs alternate between the two modules so
 machine noise falls on both alike. Wall time covers the whole process (interpreter start included,
-as on a Lambda cold start); import time is measured inside the process around the import alone.
+as on a Lambda cold start), CPU time is what the process itself used (less sensitive to other
+work on the machine), and import time is measured inside the process around the import alone.
+Each skill run is paired with the baseline run next to it, and the median of the pair ratios is
+reported too: it is steadier than the ratio of medians when other work loads the machine.
 `python -X importtime` then names the modules only the skill imports, and what they cost.
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -26,6 +30,7 @@ TARGET_RATIO = 1.3
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = {"skill": "skill.lambda_function", "baseline": "bench.hello_world"}
 TIMED_IMPORT = "import time; t = time.perf_counter(); import {}; print(time.perf_counter() - t)"
+KINDS = ("process", "process_cpu", "import")
 IMPORTTIME_LINE = re.compile(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)")
 
 
@@ -37,12 +42,22 @@ def _python(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def timed_import(module: str) -> tuple[float, float]:
-    """(wall seconds of the whole process, seconds of the import inside it) for one cold run."""
-    start = time.perf_counter()
+def _children_cpu() -> float:
+    """CPU seconds (user + system) used so far by finished child processes."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_import(module: str) -> dict[str, float]:
+    """Seconds of one cold run: the process's wall and CPU time, and the import inside it."""
+    cpu, start = _children_cpu(), time.perf_counter()
     completed = _python("-c", TIMED_IMPORT.format(module))
     wall = time.perf_counter() - start
-    return wall, float(completed.stdout)
+    return {
+        "process": wall,
+        "process_cpu": _children_cpu() - cpu,
+        "import": float(completed.stdout),
+    }
 
 
 def import_self_times(module: str) -> dict[str, float]:
@@ -84,21 +99,24 @@ def measure(runs: int, importtime_runs: int) -> dict[str, Any]:
     """Alternating cold runs of both modules (after one untimed warm-up each); the results."""
     for module in MODULES.values():
         timed_import(module)
-    walls: dict[str, list[float]] = {name: [] for name in MODULES}
-    imports: dict[str, list[float]] = {name: [] for name in MODULES}
+    timings: dict[str, dict[str, list[float]]] = {
+        name: {kind: [] for kind in KINDS} for name in MODULES
+    }
     for index in range(runs):
         order = list(MODULES) if index % 2 == 0 else list(reversed(MODULES))
         for name in order:
-            wall, imported = timed_import(MODULES[name])
-            walls[name].append(wall)
-            imports[name].append(imported)
+            for kind, seconds in timed_import(MODULES[name]).items():
+                timings[name][kind].append(seconds)
     results: dict[str, Any] = {"target_ratio": TARGET_RATIO, "runs": runs, "modules": MODULES}
     for name in MODULES:
-        results[name] = {"process": summary_ms(walls[name]), "import": summary_ms(imports[name])}
-    for kind in ("process", "import"):
+        results[name] = {kind: summary_ms(timings[name][kind]) for kind in KINDS}
+    for kind in KINDS:
         results[f"ratio_{kind}_median"] = ratio(
             results["skill"][kind]["median_ms"], results["baseline"][kind]["median_ms"]
         )
+    walls = {name: timings[name]["process"] for name in MODULES}
+    pairs = [s / b for s, b in zip(walls["skill"], walls["baseline"], strict=True)]
+    results["ratio_process_paired_median"] = round(statistics.median(pairs), 3)
     results["within_target"] = results["ratio_process_median"] <= TARGET_RATIO
     results["importtime"] = explain(importtime_runs)
     return results
@@ -107,12 +125,18 @@ def measure(runs: int, importtime_runs: int) -> dict[str, Any]:
 def report(results: dict[str, Any]) -> None:
     """Prints the results as small tables."""
     print(f"Cold import, {results['runs']} alternating fresh processes per module")
-    rows = []
-    for name, label in (("skill", "skill.lambda_function"), ("baseline", "hello world")):
-        process, imported = results[name]["process"], results[name]["import"]
-        rows.append((label, process["median_ms"], process["p95_ms"], imported["median_ms"]))
-    rows.append(("ratio", results["ratio_process_median"], "", results["ratio_import_median"]))
-    print_table(("module", "process median ms", "process p95 ms", "import median ms"), rows)
+    labels = {"skill": "skill.lambda_function", "baseline": "hello world"}
+    rows: list[tuple[object, ...]] = []
+    for name in MODULES:
+        found = results[name]
+        process, cpu, imported = (found[kind] for kind in KINDS)
+        row = (labels[name], process["median_ms"], process["p95_ms"], cpu["median_ms"])
+        rows.append((*row, imported["median_ms"]))
+    ratio_process, ratio_cpu, ratio_import = (results[f"ratio_{kind}_median"] for kind in KINDS)
+    rows.append(("ratio", ratio_process, "", ratio_cpu, ratio_import))
+    headers = ("module", "process median ms", "process p95 ms", "CPU median ms", "import median ms")
+    print_table(headers, rows)
+    print(f"median of per-pair process ratios: {results['ratio_process_paired_median']}")
     explained = results["importtime"]
     print(
         f"\n-X importtime: {explained['extra_modules']} modules only the skill imports,"
@@ -127,7 +151,7 @@ def report(results: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Runs the benchmark, prints the tables and writes bench/results/cold_import.json."""
     parser = argparse.ArgumentParser(prog=f"python -m bench.{NAME}", description=__doc__)
-    parser.add_argument("--runs", type=int, default=40, help="cold processes per module")
+    parser.add_argument("--runs", type=int, default=60, help="cold processes per module")
     parser.add_argument("--importtime-runs", type=int, default=5, help="-X importtime runs each")
     out_dir_argument(parser)
     args = parser.parse_args(argv)
