@@ -33,6 +33,7 @@ MIN_SCORE = 0.5  # below this best similarity the request is out of domain
 TOPIC_MIN_INTENTS = 4  # a word used by this many custom intents (and no built-in) names the topic
 MAX_UNKNOWN_WITH_VALUE = 1  # unknown words a slot value alone can vouch for
 MAX_CAPTURE_WORDS = 3  # longest unknown phrase taken as an unresolved slot value
+SLOT_PREFERENCE_MARGIN = 0.1  # how far behind an intent taking the heard slot value may score
 CAPTURE_PENALTY = 0.9  # an unresolved slot value is a little less convincing than a known one
 FUZZY_CUTOFF = 0.85  # difflib ratio for correcting a misspelt word to a known one
 
@@ -98,6 +99,7 @@ class NLU:
                     self._vocab.update(ws)
                     self._values.setdefault(tuple(stem(w) for w in ws), target)
         self._max_value_len = max((len(k) for k in self._values), default=0)
+        self._value_starts = {k[0] for k in self._values}
 
         raw: dict[str, list[list[str]]] = defaultdict(list)
         for intent in lm["intents"]:
@@ -128,13 +130,14 @@ class NLU:
             else:
                 for token in tokens:
                     custom_df[token] += 1
+        generic = {stem(g) for g in GENERIC}
         self.topic_words = frozenset(
             t
             for t, c in custom_df.items()
             if c >= TOPIC_MIN_INTENTS
             and t not in builtin_tokens
             and t not in STOPWORDS
-            and t not in {stem(g) for g in GENERIC}
+            and t not in generic
             and not t.startswith("{")
         )
 
@@ -180,12 +183,12 @@ class NLU:
         candidates += self._capture_variants(ws, tokens, spotted)
         best: tuple[float, str, dict[str, tuple[str, _Value | None]]] = (0.0, FALLBACK, {})
         for variant, found, factor in candidates:
-            score, intent = self._best_intent(variant)
+            score, intent = self._choose_intent(self._intent_scores(variant), found)
             if score * factor > best[0]:
                 best = (score * factor, intent, found)
         score, intent, found = best
         if score < MIN_SCORE or not self._in_domain(tokens, spotted):
-            return Parse(FALLBACK, {}, score)
+            return Parse(FALLBACK, {}, round(score, 3))
         slots = {}
         for slot_name, slot_type in self.intent_slots.get(intent, {}).items():
             if slot_type in found:
@@ -198,6 +201,20 @@ class NLU:
                     resolved_name=value.name if value else None,
                 )
         return Parse(intent, slots, round(score, 3))
+
+    def _choose_intent(
+        self, scores: Mapping[str, float], found: Mapping[str, Any]
+    ) -> tuple[float, str]:
+        """The best intent, preferring a close runner-up that takes the slot value heard."""
+        if not scores:
+            return 0.0, FALLBACK
+        intent = max(scores, key=scores.__getitem__)
+        takers = [i for i in scores if found.keys() & set(self.intent_slots.get(i, {}).values())]
+        if takers and intent not in takers:
+            taker = max(takers, key=scores.__getitem__)
+            if scores[taker] >= scores[intent] - SLOT_PREFERENCE_MARGIN:
+                intent = taker
+        return scores[intent], intent
 
     def _sample_stems(self, intent: str, ws: list[str]) -> list[str]:
         """Normalise a sample: slot references and literal slot values become type placeholders."""
@@ -213,6 +230,10 @@ class NLU:
         out: list[str] = []
         i = 0
         while i < len(stems):
+            if stems[i] not in self._value_starts:
+                out.append(stems[i])
+                i += 1
+                continue
             for size in range(min(self._max_value_len, len(stems) - i), 0, -1):
                 value = self._values.get(tuple(stems[i : i + size]))
                 if value is not None:
@@ -244,22 +265,25 @@ class NLU:
                     yield variant, found, CAPTURE_PENALTY
             i = max(j, i + 1)
 
-    def _best_intent(self, tokens: list[str]) -> tuple[float, str]:
-        """The intent of the most similar sample and the similarity (weighted F1 of overlap)."""
-        utterance = frozenset(tokens)
+    def _intent_scores(self, tokens: list[str]) -> dict[str, float]:
+        """Each intent's best similarity (IDF-weighted F1 of token overlap) to the utterance."""
+        utterance = set(tokens)
         u_weight = self._weight(utterance)
         topical = bool(utterance & self.topic_words)
-        best_score, best_intent = 0.0, FALLBACK
-        candidates = {i for t in utterance for i in self._index.get(t, ())}
-        for idx in candidates:
+        overlap: dict[int, float] = defaultdict(float)
+        for token in utterance:
+            weight = self._idf.get(token, self._unknown_weight)
+            for idx in self._index.get(token, ()):
+                overlap[idx] += weight
+        scores: dict[str, float] = {}
+        for idx, shared in overlap.items():
             sample = self._samples[idx]
             if sample.topical and not topical:
                 continue
-            overlap = self._weight(utterance & sample.tokens)
-            score = 2 * overlap / (u_weight + sample.weight)
-            if score > best_score:
-                best_score, best_intent = score, sample.intent
-        return best_score, best_intent
+            score = 2 * shared / (u_weight + sample.weight)
+            if score > scores.get(sample.intent, 0.0):
+                scores[sample.intent] = score
+        return scores
 
     def _in_domain(self, tokens: list[str], spotted: Mapping[str, Any]) -> bool:
         """Unknown words need a word naming the topic nearby; a slot value alone excuses one."""

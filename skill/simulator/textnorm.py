@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TOKEN = re.compile(r"\{[A-Za-z_]+\}|[A-Za-z0-9']+")
 _SEPARATORS = re.compile(r"[-_.,!?;:\"()]+")
@@ -75,14 +76,17 @@ def words(text: str) -> list[str]:
     text = _SEPARATORS.sub(" ", text.replace("\u2019", "'"))
     out: list[str] = []
     for raw in _TOKEN.findall(text):
-        if raw.startswith("{"):
-            out.append(raw)
-            continue
-        parts = expand_contractions(raw.lower().strip("'"))
-        out.extend(w for w in parts if w and w not in FILLERS)
+        out.extend((raw,) if raw.startswith("{") else _plain_words(raw.lower()))
     return out
 
 
+@lru_cache(maxsize=8192)
+def _plain_words(token: str) -> tuple[str, ...]:
+    """One lower-case token as plain words, fillers dropped."""
+    return tuple(w for w in expand_contractions(token.strip("'")) if w and w not in FILLERS)
+
+
+@lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """A light suffix-stripping stemmer: cramps, cramping, cramped -> cramp."""
     if word.startswith("{") or word.isdigit() or word in STOPWORDS:

@@ -1,0 +1,284 @@
+"""The interaction model obeys Alexa's build rules and the skill's contract (intents, slots, ids).
+
+Each rule is a small checker; the model must pass it, and a broken example must fail it, so a rule
+that stopped checking anything would show.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections import defaultdict
+from typing import Any
+
+import pytest
+
+from skill.content import load_content
+from skill.simulator import modelgen
+from skill.simulator.nlu import NLU
+
+CUSTOM_INTENTS = {
+    "CrampCausesIntent": {},
+    "CauseDetailIntent": {"cause": "CrampCause"},
+    "PreventionTipsIntent": {},
+    "TipDetailIntent": {"tip": "PreventionTip"},
+    "CrampReliefIntent": {},
+    "SeeDoctorIntent": {},
+    "UrgentSymptomsIntent": {},
+    "MoreDetailIntent": {},
+}
+REQUIRED_BUILTINS = {
+    "AMAZON.CancelIntent",
+    "AMAZON.HelpIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.NavigateHomeIntent",
+    "AMAZON.FallbackIntent",
+}
+SKILL_BUILTINS = REQUIRED_BUILTINS | {
+    "AMAZON.RepeatIntent",
+    "AMAZON.NextIntent",
+    "AMAZON.PreviousIntent",
+    "AMAZON.StartOverIntent",
+    "AMAZON.YesIntent",
+    "AMAZON.NoIntent",
+}
+FORBIDDEN_IN_NAME = {"alexa", "amazon", "echo", "computer", "skill", "app"}
+LAUNCH_WORDS = {"run", "start", "play", "resume", "use", "launch", "ask", "open", "tell", "load"}
+LAUNCH_WORDS |= {"begin", "enable"}
+CONNECTING_WORDS = {"to", "from", "in", "using", "with", "about", "for", "that", "by", "if", "and"}
+CONNECTING_WORDS |= {"whether"}
+ARTICLES_AND_PREPOSITIONS = {"a", "an", "the", "of", "on", "at", "to", "in", "for", "by", "with"}
+SAMPLE_CHARS = re.compile(r"^(?:[a-z.'_\- ]|\{[A-Za-z_]+\})+$")
+MAX_VALUE_CHARS = 140
+MAX_MODEL_BYTES = 1_500_000
+MAX_INTENTS = 250
+MIN_SAMPLES = 20
+
+
+def invocation_problems(name: str) -> list[str]:
+    """Reasons an invocation name would fail certification, per the platform notes."""
+    problems = []
+    words = name.split()
+    if not re.fullmatch(r"[a-z' .]+", name):
+        problems.append("only lower-case letters, spaces, apostrophes and periods")
+    if len(words) < 2:
+        problems.append("at least two words")
+    if FORBIDDEN_IN_NAME & set(words):
+        problems.append("no alexa/amazon/echo/computer/skill/app")
+    if LAUNCH_WORDS & set(words):
+        problems.append("no launch words")
+    if CONNECTING_WORDS & set(words):
+        problems.append("no connecting words")
+    if len(words) == 2 and ARTICLES_AND_PREPOSITIONS & set(words):
+        problems.append("a two-word name has no article or preposition")
+    return problems
+
+
+def sample_problems(sample: str) -> list[str]:
+    """Reasons a sample utterance breaks the character rules."""
+    problems = []
+    if re.search(r"\d", sample):
+        problems.append("digits must be spelled out")
+    if not SAMPLE_CHARS.match(sample):
+        problems.append("letters, spaces, periods, underscores, apostrophes, hyphens, {Slot}")
+    return problems
+
+
+def duplicate_samples(lm: dict[str, Any]) -> dict[str, set[str]]:
+    """Samples (case and spacing normalised) that appear in more than one intent."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for intent in lm["intents"]:
+        for sample in intent.get("samples", []):
+            owners[" ".join(sample.lower().split())].add(intent["name"])
+    return {s: names for s, names in owners.items() if len(names) > 1}
+
+
+def undeclared_slots(lm: dict[str, Any]) -> list[tuple[str, str]]:
+    """(intent, slot) pairs where a sample names a slot its intent does not declare."""
+    missing = []
+    for intent in lm["intents"]:
+        declared = {s["name"] for s in intent.get("slots", [])}
+        used = {s for sample in intent.get("samples", []) for s in re.findall(r"\{(\w+)\}", sample)}
+        missing += [(intent["name"], s) for s in sorted(used - declared)]
+    return missing
+
+
+def intents_by_name(lm: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Intents keyed by name."""
+    return {i["name"]: i for i in lm["intents"]}
+
+
+def type_values(lm: dict[str, Any], type_name: str) -> dict[str, list[str]]:
+    """A custom type's ids with their value and synonyms."""
+    slot_type = next(t for t in lm["types"] if t["name"] == type_name)
+    return {
+        v["id"]: [v["name"]["value"], *v["name"].get("synonyms", [])] for v in slot_type["values"]
+    }
+
+
+def test_json_is_generated_from_the_templates() -> None:
+    current = modelgen.model_path("en-US").read_text(encoding="utf-8")
+    assert current == modelgen.render("en-US"), "run: python -m skill.simulator.modelgen"
+
+
+def test_invocation_name_follows_the_rules(model: dict[str, Any]) -> None:
+    assert model["invocationName"] == "leg cramp helper"
+    assert invocation_problems(model["invocationName"]) == []
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "cramps",
+        "Leg Cramp Helper",
+        "leg cramps 2",
+        "alexa cramp helper",
+        "open leg cramps",
+        "cramps for legs",
+        "the cramps",
+        "cramp skill",
+    ],
+)
+def test_invocation_checker_rejects_broken_names(bad: str) -> None:
+    assert invocation_problems(bad) != []
+
+
+def test_samples_use_only_allowed_characters(model: dict[str, Any]) -> None:
+    bad = {
+        s: p for i in model["intents"] for s in i.get("samples", []) if (p := sample_problems(s))
+    }
+    assert bad == {}
+
+
+@pytest.mark.parametrize("bad", ["play 2 songs", "what's up!", "why, though", "cramps?"])
+def test_sample_checker_rejects_digits_and_punctuation(bad: str) -> None:
+    assert sample_problems(bad)
+
+
+def test_no_sample_belongs_to_two_intents(model: dict[str, Any]) -> None:
+    assert duplicate_samples(model) == {}
+    broken = copy.deepcopy(model)
+    intents_by_name(broken)["SeeDoctorIntent"]["samples"].append("Why do my  legs cramp at night")
+    assert "why do my legs cramp at night" in duplicate_samples(broken)
+
+
+def test_every_slot_in_a_sample_is_declared_on_its_intent(model: dict[str, Any]) -> None:
+    assert undeclared_slots(model) == []
+    broken = copy.deepcopy(model)
+    intents_by_name(broken)["CrampCausesIntent"]["samples"].append("is it {cause}")
+    assert undeclared_slots(broken) == [("CrampCausesIntent", "cause")]
+
+
+def test_slot_types_are_defined_and_used(model: dict[str, Any]) -> None:
+    custom = {t["name"] for t in model["types"]}
+    used = {s["type"] for i in model["intents"] for s in i.get("slots", [])}
+    assert all(t in custom or t.startswith("AMAZON.") for t in used)
+    assert custom <= used
+
+
+def test_custom_intents_and_slots_match_the_contract(model: dict[str, Any]) -> None:
+    declared = {
+        name: {s["name"]: s["type"] for s in i.get("slots", [])}
+        for name, i in intents_by_name(model).items()
+        if not name.startswith("AMAZON.")
+    }
+    assert declared == CUSTOM_INTENTS
+
+
+def test_required_and_skill_builtins_are_present(model: dict[str, Any]) -> None:
+    names = set(intents_by_name(model))
+    assert names >= REQUIRED_BUILTINS, "the build expects these"
+    assert names >= SKILL_BUILTINS, "the skill handles these"
+
+
+def test_fallback_has_no_samples_and_a_sensitivity(model: dict[str, Any]) -> None:
+    assert intents_by_name(model)["AMAZON.FallbackIntent"].get("samples", []) == []
+    level = model["modelConfiguration"]["fallbackIntentSensitivity"]["level"]
+    assert level in {"LOW", "MEDIUM", "HIGH"}
+
+
+def test_model_stays_within_alexa_limits(model: dict[str, Any]) -> None:
+    size = len(modelgen.model_path("en-US").read_bytes())
+    assert size <= MAX_MODEL_BYTES
+    assert len(model["intents"]) <= MAX_INTENTS
+    for slot_type in model["types"]:
+        for value in slot_type["values"]:
+            for text in [value["name"]["value"], *value["name"].get("synonyms", [])]:
+                assert 0 < len(text) <= MAX_VALUE_CHARS
+                assert sample_problems(text) == [], text
+
+
+def test_each_custom_intent_has_at_least_twenty_samples(model: dict[str, Any]) -> None:
+    counts = {name: len(intents_by_name(model)[name]["samples"]) for name in CUSTOM_INTENTS}
+    assert min(counts.values()) >= MIN_SAMPLES, counts
+
+
+def test_the_signature_question_is_a_sample_word_for_word(model: dict[str, Any]) -> None:
+    samples = intents_by_name(model)["CrampCausesIntent"]["samples"]
+    assert "why do my legs cramp at night" in samples
+
+
+def test_detail_intents_accept_a_bare_name(model: dict[str, Any]) -> None:
+    """Users answer "which one?" with just the name, and "tell me about X" is understood."""
+    intents = intents_by_name(model)
+    for intent, slot in (("CauseDetailIntent", "cause"), ("TipDetailIntent", "tip")):
+        assert f"{{{slot}}}" in intents[intent]["samples"]
+        assert f"tell me about {{{slot}}}" in intents[intent]["samples"]
+
+
+def test_no_synonym_resolves_to_two_ids(model: dict[str, Any]) -> None:
+    owners: dict[str, set[str]] = defaultdict(set)
+    for slot_type in model["types"]:
+        for value_id, texts in type_values(model, slot_type["name"]).items():
+            for text in texts:
+                owners[text.lower()].add(value_id)
+    assert {t: ids for t, ids in owners.items() if len(ids) > 1} == {}
+
+
+def test_synonyms_cover_the_words_people_use(model: dict[str, Any]) -> None:
+    expected = {
+        "CrampCause": {
+            "FATIGUE": {"tired", "overdoing it", "exercise", "fatigue"},
+            "COLD": {"chilly", "cold feet"},
+            "LOW_CALCIUM": {"calcium", "calcium deficiency", "low calcium"},
+            "BLOOD_FLOW": {"varicose veins", "blood clot", "circulation", "poor circulation"},
+        },
+        "PreventionTip": {
+            "FOOTWEAR": {"shoes", "sneakers", "footwear", "flat feet"},
+            "BEDDING": {"blanket", "duvet", "quilt", "sheets", "covers"},
+            "STRETCHING": {"stretch", "stretches", "stretching"},
+            "HYDRATION": {"water", "fluids", "drinking", "dehydration"},
+        },
+    }
+    for type_name, ids in expected.items():
+        values = type_values(model, type_name)
+        for value_id, words in ids.items():
+            assert words <= set(values[value_id]), (value_id, words - set(values[value_id]))
+
+
+def test_every_cause_and_tip_is_reachable_by_voice(model: dict[str, Any]) -> None:
+    """Each content id is a slot value, and saying its name resolves to that id."""
+    content = load_content("en-US")
+    nlu = NLU.from_model({"interactionModel": {"languageModel": model}})
+    for items, intent, slot, type_name in (
+        (content.causes, "CauseDetailIntent", "cause", "CrampCause"),
+        (content.tips, "TipDetailIntent", "tip", "PreventionTip"),
+    ):
+        values = type_values(model, type_name)
+        assert {item.id for item in items} == set(values)
+        for item in items:
+            for phrase in (values[item.id][0], f"tell me about {values[item.id][0]}"):
+                parse = nlu.parse(phrase)
+                assert (parse.intent, parse.slots[slot].id) == (intent, item.id), phrase
+
+
+def test_model_file_is_valid_json_with_the_alexa_shape() -> None:
+    document = json.loads(modelgen.model_path("en-US").read_text(encoding="utf-8"))
+    lm = document["interactionModel"]["languageModel"]
+    assert {"invocationName", "intents", "types"} <= set(lm)
+    for intent in lm["intents"]:
+        assert isinstance(intent["name"], str) and isinstance(intent.get("samples", []), list)
+        assert all(set(s) == {"name", "type"} for s in intent.get("slots", []))
+    for slot_type in lm["types"]:
+        assert all({"id", "name"} <= set(v) and "value" in v["name"] for v in slot_type["values"])
