@@ -47,5 +47,14 @@ test: setup lint
 bench: setup
 	$(PY) -m bench
 
+# The web service on http://127.0.0.1:8080 (README, "Web service"). Dev mode by default, since
+# nothing local signs like Alexa; `make serve SERVE_FLAGS= SKILL_ID=amzn1.ask.skill...` checks all.
+.PHONY: serve
+SERVE_FLAGS ?= --dev
+SERVE_PORT ?= 8080
+SKILL_ID ?= amzn1.ask.skill.00000000-0000-0000-0000-000000000000
+serve: $(PY_STAMP)
+	SKILL_ID=$(SKILL_ID) $(PY) -m skill.webservice --port $(SERVE_PORT) $(SERVE_FLAGS)
+
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis .serverless

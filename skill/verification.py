@@ -111,10 +111,10 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 
 
 def _application_ids(envelope: RequestEnvelope) -> Iterable[str | None]:
-    """Every application id the envelope carries (context and session)."""
-    context = envelope.context
-    if context is not None and context.system is not None and context.system.application:
-        yield context.system.application.application_id
+    """The context's application id (None if absent: Alexa always sends it), and the session's."""
+    system = envelope.context.system if envelope.context is not None else None
+    application = system.application if system is not None else None
+    yield application.application_id if application is not None else None
     if envelope.session is not None and envelope.session.application is not None:
         yield envelope.session.application.application_id
 
@@ -169,8 +169,7 @@ class AlexaRequestVerifier(AbstractVerifier):
         self._check_signature(chain.public_key, signature, serialized_request_env.encode("utf-8"))
 
     def _check_application_id(self, envelope: RequestEnvelope) -> None:
-        ids = list(_application_ids(envelope))
-        if not ids or any(app_id != self._skill_id for app_id in ids):
+        if any(app_id != self._skill_id for app_id in _application_ids(envelope)):
             raise RequestRejected("application id")
 
     @staticmethod

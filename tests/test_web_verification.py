@@ -165,6 +165,7 @@ def test_bad_signature_or_certificate_is_400(
     assert status == 400
     assert answer == {"error": "Bad Request"}
     assert _rejection(caplog) == reason
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "one line, no traceback"
 
 
 @pytest.mark.parametrize(
@@ -189,6 +190,18 @@ def test_wrong_skill_id_is_400_not_500(
 ) -> None:
     caplog.set_level(logging.INFO)
     body = _launch(skill_id="amzn1.ask.skill.someone-else")
+    assert post(server, body, signed_headers(body, pki.leaf.key))[0] == 400
+    assert _rejection(caplog) == "application id"
+
+
+def test_envelope_without_context_application_is_400_not_500(
+    server: str, pki: Pki, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found by the fuzzer: the SDK itself crashes on this shape when a skill id is set."""
+    caplog.set_level(logging.INFO)
+    envelope: dict[str, Any] = json.loads(_launch())
+    del envelope["context"]["System"]["application"]
+    body = json.dumps(envelope).encode()
     assert post(server, body, signed_headers(body, pki.leaf.key))[0] == 400
     assert _rejection(caplog) == "application id"
 

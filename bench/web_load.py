@@ -1,0 +1,172 @@
+"""Bounded load on loopback under gunicorn: the web service against a flask-ask-sdk hello-world.
+
+Both apps run under the same gunicorn settings and get the same envelopes (one recorded
+conversation; the hello-world gets its own intent name). Both run without signature checks:
+the skill in dev mode (the client cannot sign), the hello-world with the SDK's verifiers off;
+the skill still checks the application id, parses, logs a line per request. Each round starts
+both servers in turn (alternating which goes first) and drives them with CLIENTS processes
+sending REQUESTS requests each, one connection per request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import http.client
+import json
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench._common import out_dir_argument, percentile, print_table, ratio, write_results
+from bench.handler_latency import as_hello_world, record_conversation
+from skill.simulator.envelopes import DEFAULT_SKILL_ID
+
+NAME = "web_load"
+TARGET_RATIO = 0.8
+ROOT = Path(__file__).resolve().parent.parent
+APPS = {"skill": "skill.webservice:create_app()", "baseline": "bench.hello_web:create_app()"}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app: str, workers: int, threads: int) -> Iterator[int]:
+    """Run `app` under gunicorn on a free loopback port until the block ends; yields the port."""
+    port = _free_port()
+    env = {**os.environ, "SKILL_ID": DEFAULT_SKILL_ID, "SKILL_DEV_MODE": "1"}
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(workers), "--threads", str(threads), app]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start {app}") from None
+                time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _post(port: int, body: bytes) -> bool:
+    """One request on a fresh connection; True if it got a 200 with an Alexa response."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("POST", "/", body=body, headers={"Content-Type": "application/json"})
+        response = connection.getresponse()
+        payload = response.read()
+        return response.status == 200 and "response" in json.loads(payload)
+    except (OSError, http.client.HTTPException, ValueError):
+        return False
+    finally:
+        connection.close()
+
+
+def _client(job: tuple[int, list[bytes], int]) -> list[tuple[float, bool]]:
+    """One client: `count` requests in order, cycling through the conversation."""
+    port, bodies, count = job
+    results = []
+    for index in range(count):
+        start = time.perf_counter()
+        ok = _post(port, bodies[index % len(bodies)])
+        results.append((time.perf_counter() - start, ok))
+    return results
+
+
+def drive(port: int, bodies: list[bytes], clients: int, requests: int) -> dict[str, Any]:
+    """Send clients x requests and summarise throughput, latency and errors."""
+    for body in bodies:  # warm each worker's caches before the clock starts
+        _post(port, body)
+    with multiprocessing.get_context("fork").Pool(clients) as pool:
+        start = time.perf_counter()
+        per_client = pool.map(_client, [(port, bodies, requests)] * clients)
+        wall = time.perf_counter() - start
+    latencies = [seconds for results in per_client for seconds, _ in results]
+    errors = sum(not ok for results in per_client for _, ok in results)
+    return {"requests": len(latencies), "errors": errors, "wall_s": wall, "latencies": latencies}
+
+
+def _pool(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several runs of one app as one summary."""
+    latencies = [s for run in runs for s in run["latencies"]]
+    wall = sum(run["wall_s"] for run in runs)
+    return {
+        "requests": len(latencies),
+        "errors": sum(run["errors"] for run in runs),
+        "throughput_rps": round(len(latencies) / wall, 1),
+        "p50_ms": round(percentile(latencies, 50) * 1000, 2),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 2),
+    }
+
+
+def measure(clients: int, requests: int, rounds: int, workers: int, threads: int) -> dict[str, Any]:
+    """Alternating rounds on both apps; returns the results document."""
+    events = record_conversation()
+    bodies = {
+        "skill": [json.dumps(e).encode() for e in events],
+        "baseline": [json.dumps(as_hello_world(copy.deepcopy(e))).encode() for e in events],
+    }
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in APPS}
+    for index in range(rounds):
+        for name in ("skill", "baseline") if index % 2 else ("baseline", "skill"):
+            with gunicorn(APPS[name], workers, threads) as port:
+                runs[name].append(drive(port, bodies[name], clients, requests))
+    skill, baseline = _pool(runs["skill"]), _pool(runs["baseline"])
+    return {
+        "target_ratio": TARGET_RATIO,
+        "clients": clients,
+        "requests_per_client": requests,
+        "rounds": rounds,
+        "gunicorn": {"workers": workers, "threads": threads, "worker_class": "gthread"},
+        "skill": skill,
+        "baseline": baseline,
+        "ratio_throughput": ratio(skill["throughput_rps"], baseline["throughput_rps"]),
+        "within_target": skill["throughput_rps"] >= TARGET_RATIO * baseline["throughput_rps"],
+        "zero_errors": skill["errors"] == 0 and baseline["errors"] == 0,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the load test, print the table, write bench/results/web_load.json."""
+    parser = argparse.ArgumentParser(prog="python -m bench.web_load", description=__doc__)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=500, help="requests per client per round")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--threads", type=int, default=4)
+    out_dir_argument(parser)
+    args = parser.parse_args(argv)
+    results = measure(args.clients, args.requests, args.rounds, args.workers, args.threads)
+    print_table(
+        ["app", "requests", "errors", "req/s", "p50 ms", "p99 ms"],
+        [
+            [name, r["requests"], r["errors"], r["throughput_rps"], r["p50_ms"], r["p99_ms"]]
+            for name, r in (("skill", results["skill"]), ("hello-world", results["baseline"]))
+        ],
+    )
+    print(f"throughput ratio {results['ratio_throughput']} (target >= {TARGET_RATIO})")
+    write_results(NAME, results, args.out)
+    return 0 if results["zero_errors"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

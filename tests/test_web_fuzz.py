@@ -1,0 +1,156 @@
+"""Property-based fuzzing of request envelopes: always a valid Alexa response or a 400.
+
+Two targets: the Lambda handler (only Alexa can invoke it, so it gets well-formed envelopes with
+arbitrary contents) and the web endpoint on a real HTTP server (anything at all).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from web_support import SKILL_ID, assert_alexa_response, post, serve
+
+from skill.lambda_function import handler
+from skill.simulator import envelopes
+from skill.simulator.envelopes import Session, Slot
+from skill.state import QUESTIONS
+from skill.webservice import create_app
+
+MODEL_PATH = Path(__file__).resolve().parent.parent / "interaction_model" / "en-US.json"
+MODEL = json.loads(MODEL_PATH.read_text())["interactionModel"]["languageModel"]
+INTENTS = [intent["name"] for intent in MODEL["intents"]]
+SLOT_TYPES = {
+    slot["name"]: slot["type"] for intent in MODEL["intents"] for slot in intent.get("slots", [])
+}
+SLOT_IDS = [value["id"] for slot_type in MODEL["types"] for value in slot_type["values"]]
+FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+# What the skill keeps between turns, honest or corrupted.
+session_attributes = st.fixed_dictionaries(
+    {},
+    optional={
+        "question": st.sampled_from(sorted(QUESTIONS)) | json_values,
+        "topic": st.lists(st.sampled_from(["cause", "tip", "topic"]) | st.text(max_size=5))
+        | json_values,
+        "tip_index": st.integers(-3, 6) | json_values,
+        "last_response": st.fixed_dictionaries(
+            {"speech": st.text(max_size=30), "reprompt": st.text(max_size=30)}
+        )
+        | json_values,
+    },
+)
+slots = st.builds(
+    Slot,
+    value=st.none() | st.text(max_size=30),
+    id=st.none() | st.sampled_from(SLOT_IDS) | st.text(max_size=12),
+)
+
+
+@st.composite
+def alexa_envelopes(draw: st.DrawFn) -> dict[str, Any]:
+    """Well-formed envelopes for this skill with arbitrary intents, slots, locales and state."""
+    session = Session(
+        skill_id=SKILL_ID,
+        locale=draw(st.sampled_from(["en-US", "en-GB", "de-DE", ""]) | st.text(max_size=6)),
+        attributes=draw(session_attributes),
+        new=draw(st.booleans()),
+    )
+    kind = draw(st.sampled_from(["launch", "intent", "ended"]))
+    if kind == "launch":
+        return envelopes.launch(session)
+    if kind == "ended":
+        return envelopes.session_ended(session, draw(st.sampled_from(["USER_INITIATED", "ERROR"])))
+    name = draw(st.sampled_from(INTENTS) | st.text(max_size=30))
+    slot_names = st.sampled_from(sorted(SLOT_TYPES)) | st.text(min_size=1, max_size=8)
+    return envelopes.intent(
+        session, name, draw(st.dictionaries(slot_names, slots, max_size=2)), SLOT_TYPES
+    )
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Every key or index path inside a JSON value."""
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
+    for key, child in items:
+        yield (*prefix, key)
+        yield from _paths(child, (*prefix, key))
+
+
+@st.composite
+def mutated_envelopes(draw: st.DrawFn) -> dict[str, Any]:
+    """A well-formed envelope with one to three members deleted or replaced by random JSON."""
+    envelope = copy.deepcopy(draw(alexa_envelopes()))
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(list(_paths(envelope))))
+        parent = envelope
+        for key in path[:-1]:
+            parent = parent[key]
+        if isinstance(parent, dict) and draw(st.booleans()):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = draw(json_values)
+        if not list(_paths(envelope)):
+            break
+    return envelope
+
+
+@FUZZ
+@given(envelope=alexa_envelopes())
+def test_lambda_handler_always_answers(envelope: dict[str, Any]) -> None:
+    assert_alexa_response(handler(json.loads(json.dumps(envelope)), None))
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    """The endpoint in dev mode (the fuzzer cannot sign), on a real loopback server."""
+    with serve(create_app(skill_id=SKILL_ID, dev_mode=True)) as base_url:
+        yield base_url
+
+
+def _assert_answer_or_400(endpoint: str, body: bytes) -> int:
+    status, answer = post(endpoint, body, {"Content-Type": "application/json"})
+    assert status in (200, 400), status
+    if status == 200:
+        assert_alexa_response(answer)
+    return status
+
+
+@FUZZ
+@given(envelope=alexa_envelopes())
+def test_endpoint_answers_every_well_formed_envelope(
+    endpoint: str, envelope: dict[str, Any]
+) -> None:
+    assert _assert_answer_or_400(endpoint, json.dumps(envelope).encode()) == 200
+
+
+@FUZZ
+@given(envelope=mutated_envelopes())
+def test_endpoint_answers_or_400s_a_mutated_envelope(
+    endpoint: str, envelope: dict[str, Any]
+) -> None:
+    _assert_answer_or_400(endpoint, json.dumps(envelope).encode())
+
+
+@FUZZ
+@given(body=st.binary(max_size=300) | json_values.map(lambda value: json.dumps(value).encode()))
+def test_endpoint_400s_arbitrary_bytes(endpoint: str, body: bytes) -> None:
+    assert _assert_answer_or_400(endpoint, body) == 400
