@@ -2,7 +2,9 @@
 
 Both skills get the same realistic envelopes (built by `skill.simulator.envelopes` and recorded
 from one real conversation); the hello-world gets its own intent name in place of ours. Rounds
-alternate which skill goes first, so machine noise falls on both alike.
+alternate which skill goes first, so machine noise falls on both alike. The skill runs configured
+as serverless.yml deploys it (skill-id check, hosted audio clips); variables already set in the
+environment win, so e.g. `AUDIO_BASE_URL=` measures it without audio.
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from __future__ import annotations
 import argparse
 import copy
 import cProfile
+import importlib
+import logging
+import os
 import pstats
 import time
 from collections.abc import Callable
@@ -18,8 +23,6 @@ from typing import Any
 
 from bench import hello_world
 from bench._common import out_dir_argument, print_table, ratio, summary_ms, write_results
-from skill import lambda_function
-from skill.content import load_content
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Session, Slot
 
@@ -28,6 +31,12 @@ TARGET_RATIO = 1.5
 
 Event = dict[str, Any]
 Handler = Callable[[Event, Any], Event]
+
+DEPLOYED_ENV = {
+    "SKILL_ID": envelopes.DEFAULT_SKILL_ID,  # the id the envelopes carry: every request passes
+    "AUDIO_BASE_URL": "https://audio.example.com/audio",
+    "AUDIO_ENGINES": "gtts,offline",  # the committed clips are used, as after a gTTS build
+}
 
 STEPS: tuple[tuple[str, Callable[[Session], Event]], ...] = (
     ("LaunchRequest", envelopes.launch),
@@ -48,22 +57,45 @@ STEPS: tuple[tuple[str, Callable[[Session], Event]], ...] = (
 )
 
 
-def record_conversation() -> list[Event]:
-    """Runs the scripted conversation once through the real handler and returns its envelopes.
+def deployed_handler() -> Handler:
+    """`skill.lambda_function.handler`, imported after the deployed configuration is in place."""
+    for key, value in DEPLOYED_ENV.items():
+        os.environ.setdefault(key, value)
+    return importlib.import_module("skill.lambda_function").handler  # reads SKILL_ID on import
 
-    Raises RuntimeError if any turn reaches the catch-all apology: that would time the error path.
+
+class _ErrorLog(logging.Handler):
+    """Collects the skill's error records: the catch-all exception handler logs one."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keeps the message."""
+        self.messages.append(record.getMessage())
+
+
+def record_conversation(handler: Handler) -> list[Event]:
+    """Runs the scripted conversation once through the skill's handler; returns its envelopes.
+
+    Raises RuntimeError if a turn logs an error (the catch-all): that would time the error path.
     """
-    apology = load_content().prompts["error"]
-    session = Session()
-    events = []
-    for label, build in STEPS:
-        event = build(session)
-        response = lambda_function.handler(copy.deepcopy(event), None)
-        if apology in response["response"]["outputSpeech"]["ssml"]:
-            raise RuntimeError(f"{label} reached the catch-all exception handler")
-        session.update(response)
-        events.append(event)
-    return events
+    errors = _ErrorLog()
+    logger = logging.getLogger("skill")
+    logger.addHandler(errors)
+    try:
+        session = Session()
+        events = []
+        for label, build in STEPS:
+            event = build(session)
+            session.update(handler(copy.deepcopy(event), None))
+            if errors.messages:
+                raise RuntimeError(f"{label}: {errors.messages[0]}")
+            events.append(event)
+        return events
+    finally:
+        logger.removeHandler(errors)
 
 
 def as_hello_world(event: Event) -> Event:
@@ -85,12 +117,12 @@ def time_conversation(handler: Handler, events: list[Event]) -> list[float]:
     return timings
 
 
-def measure(rounds: int, warmup: int) -> dict[str, Any]:
+def measure(skill_handler: Handler, rounds: int, warmup: int) -> dict[str, Any]:
     """Interleaved rounds of the whole conversation on both skills; returns the results."""
-    skill_events = record_conversation()
+    skill_events = record_conversation(skill_handler)
     baseline_events = [as_hello_world(e) for e in skill_events]
     runs: dict[str, tuple[Handler, list[Event]]] = {
-        "skill": (lambda_function.handler, skill_events),
+        "skill": (skill_handler, skill_events),
         "baseline": (hello_world.handler, baseline_events),
     }
     per_step: dict[str, list[list[float]]] = {name: [[] for _ in STEPS] for name in runs}
@@ -106,6 +138,7 @@ def measure(rounds: int, warmup: int) -> dict[str, Any]:
     skill, baseline = summary_ms(pooled["skill"]), summary_ms(pooled["baseline"])
     return {
         "target_ratio": TARGET_RATIO,
+        "environment": {key: os.environ.get(key) for key in DEPLOYED_ENV},
         "rounds": rounds,
         "warmup_rounds": warmup,
         "steps": [label for label, _ in STEPS],
@@ -124,13 +157,13 @@ def measure(rounds: int, warmup: int) -> dict[str, Any]:
     }
 
 
-def profile(rounds: int, top: int = 25) -> None:
+def profile(skill_handler: Handler, rounds: int, top: int = 25) -> None:
     """Prints where the skill's handler spends its time over `rounds` conversations."""
-    events = record_conversation()
+    events = record_conversation(skill_handler)
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(rounds):
-        time_conversation(lambda_function.handler, events)
+        time_conversation(skill_handler, events)
     profiler.disable()
     pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
 
@@ -165,12 +198,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of the skill")
     out_dir_argument(parser)
     args = parser.parse_args(argv)
-    results = measure(args.rounds, args.warmup)
+    skill_handler = deployed_handler()
+    results = measure(skill_handler, args.rounds, args.warmup)
     report(results)
     path: Path = write_results(NAME, results, args.out)
     print(f"wrote {path}")
     if args.profile:
-        profile(args.rounds)
+        profile(skill_handler, args.rounds)
     return 0
 
 

@@ -6,13 +6,20 @@ No timing is asserted here; speed is judged by `python -m bench`, never by a tes
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from bench import cold_import, handler_latency, hello_world
 from bench.__main__ import discover
+from skill.lambda_function import handler
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Session
 
+ROOT = Path(__file__).resolve().parent.parent
 SUMMARY_FIELDS = {"n", "median_ms", "p95_ms", "min_ms"}
 
 
@@ -33,7 +40,7 @@ def test_hello_world_baseline_answers_like_the_sdk_sample() -> None:
 
 def test_baseline_envelopes_differ_from_the_skills_only_in_the_intent_name() -> None:
     """Both skills are timed on the same envelopes; only the intent name is the hello-world's."""
-    events = handler_latency.record_conversation()
+    events = handler_latency.record_conversation(handler)
     assert len(events) == len(handler_latency.STEPS)
     for event in events:
         twin = handler_latency.as_hello_world(event)
@@ -44,10 +51,32 @@ def test_baseline_envelopes_differ_from_the_skills_only_in_the_intent_name() -> 
     assert events[-1]["session"]["attributes"], "session attributes are carried into later turns"
 
 
-def test_handler_latency_writes_its_results(tmp_path: Path, capsys) -> None:
-    """A tiny run prints the table and writes every field of handler_latency.json."""
-    assert handler_latency.main(["--rounds", "2", "--warmup", "1", "--out", str(tmp_path)]) == 0
+def test_a_conversation_that_hits_the_catch_all_is_refused() -> None:
+    """Timing the apology path would flatter the skill: recording stops at the first error."""
+
+    def unknown_intents(event: dict, context: object) -> dict:
+        if event["request"]["type"] == "IntentRequest":
+            event["request"]["intent"]["name"] = "NoSuchIntent"
+        return handler(event, context)
+
+    with pytest.raises(RuntimeError, match="CrampCausesIntent"):
+        handler_latency.record_conversation(unknown_intents)
+
+
+def test_handler_latency_writes_its_results(tmp_path: Path) -> None:
+    """A tiny run of `python -m bench.handler_latency` prints the table and writes every field."""
+    env = {k: v for k, v in os.environ.items() if k not in handler_latency.DEPLOYED_ENV}
+    command = [sys.executable, "-m", "bench.handler_latency", "--rounds", "2", "--warmup", "1"]
+    completed = subprocess.run(
+        [*command, "--out", str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     results = _results(tmp_path / "handler_latency.json")
+    assert results["environment"] == handler_latency.DEPLOYED_ENV
     requests = 2 * len(handler_latency.STEPS)
     for name in ("skill", "baseline"):
         assert set(results[name]) == SUMMARY_FIELDS
@@ -61,9 +90,8 @@ def test_handler_latency_writes_its_results(tmp_path: Path, capsys) -> None:
     assert results["steps"][0] == "LaunchRequest"
     assert "AMAZON.RepeatIntent" in results["steps"]
     assert {"benchmark", "measured_at", "python"} <= set(results)
-    printed = capsys.readouterr().out
-    assert "hello world" in printed
-    assert "ratio" in printed
+    assert "hello world" in completed.stdout
+    assert "ratio" in completed.stdout
 
 
 def test_cold_import_writes_its_results(tmp_path: Path, capsys) -> None:
