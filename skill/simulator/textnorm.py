@@ -37,6 +37,18 @@ GENERIC = _wordset(
     feel think"""
 )
 
+# Common words that change no topic: unseen in the model, they are not a sign of another domain.
+NEUTRAL = _wordset(
+    """love like bit little lot bunch kind sort stuff thing things guess wonder maybe perhaps
+    probably anyway though still even ever never always usually sometimes often again else much
+    many few big small quick fast slow bad badly terrible terribly awful awfully horrible nasty
+    real sure fine great nice lovely please thanks thank sorry mate dear honey guys folks
+    today tonight lately recently anymore these days week weeks month months year years every
+    single whole same other another such exactly totally completely pretty fairly rather
+    seem seems seemed keeps kept started starting begin began wonder wondering curious asking
+    question questions know knew tell told"""
+)
+
 _IRREGULAR = {
     "calves": "calf",
     "feet": "foot",
