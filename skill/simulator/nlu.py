@@ -34,7 +34,7 @@ MAX_UNKNOWN_WITH_VALUE = 1  # unknown words a slot value alone can vouch for
 MAX_CAPTURE_WORDS = 3  # longest unknown phrase taken as an unresolved slot value
 SLOT_PREFERENCE_MARGIN = 0.1  # how far behind an intent taking the heard slot value may score
 CAPTURE_PENALTY = 0.9  # an unresolved slot value is a little less convincing than a known one
-MIN_FUZZY_LEN = 5  # shorter words are never spelling-corrected
+MIN_FUZZY_LEN = 6  # shorter words are never spelling-corrected
 LONG_WORD = 9  # words this long may be two edits away from the known word
 
 
@@ -289,11 +289,17 @@ class NLU:
         return scores
 
     def _in_domain(self, tokens: list[str], spotted: Mapping[str, Any]) -> bool:
-        """Unknown words need a word naming the topic nearby; a slot value alone excuses one."""
-        unknown = sum(self._is_unknown(t) for t in tokens)
-        if unknown == 0 or any(t in self.topic_words for t in tokens):
+        """Unknown words need a word naming the topic nearby; a slot value alone excuses one.
+
+        A topic word right after an unknown word is about something else ("stomach cramps",
+        "restless legs"), so it does not count.
+        """
+        unknown = [self._is_unknown(t) for t in tokens]
+        if not any(unknown):
             return True
-        return bool(spotted) and unknown <= MAX_UNKNOWN_WITH_VALUE
+        if any(t in self.topic_words and not (i and unknown[i - 1]) for i, t in enumerate(tokens)):
+            return True
+        return bool(spotted) and sum(unknown) <= MAX_UNKNOWN_WITH_VALUE
 
     def _is_unknown(self, token: str) -> bool:
         """A content word the model has never seen."""

@@ -46,7 +46,8 @@ NEUTRAL = _wordset(
     today tonight lately recently anymore these days week weeks month months year years every
     single whole same other another such exactly totally completely pretty fairly rather
     seem seems seemed keeps kept started starting begin began wonder wondering curious asking
-    question questions know knew tell told"""
+    question questions know knew tell told severe sudden intense sharp strong painful agonising
+    agonizing excruciating unbearable constant frequent occasional random weird strange odd"""
 )
 
 _IRREGULAR = {
