@@ -2,9 +2,10 @@
 
 Both skills get the same realistic envelopes (built by `skill.simulator.envelopes` and recorded
 from one real conversation); the hello-world gets its own intent name in place of ours. Rounds
-alternate which skill goes first, so machine noise falls on both alike. The skill runs configured
-as serverless.yml deploys it (skill-id check, hosted audio clips); variables already set in the
-environment win, so e.g. `AUDIO_BASE_URL=` measures it without audio.
+alternate which skill goes first, so machine noise falls on both alike; each request's thread
+CPU time is reported too, as it leaves out time spent waiting for a core. The skill runs
+configured as serverless.yml deploys it (skill-id check, hosted audio clips); variables already
+set in the environment win, so e.g. `AUDIO_BASE_URL=` measures it without audio.
 """
 
 from __future__ import annotations
@@ -106,14 +107,14 @@ def as_hello_world(event: Event) -> Event:
     return twin
 
 
-def time_conversation(handler: Handler, events: list[Event]) -> list[float]:
-    """Seconds each request of one conversation took, envelope copies made outside the timing."""
+def time_conversation(handler: Handler, events: list[Event]) -> list[tuple[float, float]]:
+    """(wall, CPU) seconds of each request of one conversation; envelopes copied beforehand."""
     fresh = copy.deepcopy(events)
     timings = []
     for event in fresh:
-        start = time.perf_counter()
+        cpu, start = time.thread_time(), time.perf_counter()
         handler(event, None)
-        timings.append(time.perf_counter() - start)
+        timings.append((time.perf_counter() - start, time.thread_time() - cpu))
     return timings
 
 
@@ -126,16 +127,19 @@ def measure(skill_handler: Handler, rounds: int, warmup: int) -> dict[str, Any]:
         "baseline": (hello_world.handler, baseline_events),
     }
     per_step: dict[str, list[list[float]]] = {name: [[] for _ in STEPS] for name in runs}
+    cpu: dict[str, list[float]] = {name: [] for name in runs}
     for index in range(warmup + rounds):
         order = ("skill", "baseline") if index % 2 == 0 else ("baseline", "skill")
         for name in order:
             handler, events = runs[name]
             timings = time_conversation(handler, events)
             if index >= warmup:
-                for step, seconds in enumerate(timings):
-                    per_step[name][step].append(seconds)
+                for step, (wall, cpu_seconds) in enumerate(timings):
+                    per_step[name][step].append(wall)
+                    cpu[name].append(cpu_seconds)
     pooled = {name: [s for step in steps for s in step] for name, steps in per_step.items()}
     skill, baseline = summary_ms(pooled["skill"]), summary_ms(pooled["baseline"])
+    skill_cpu, baseline_cpu = summary_ms(cpu["skill"]), summary_ms(cpu["baseline"])
     return {
         "target_ratio": TARGET_RATIO,
         "environment": {key: os.environ.get(key) for key in DEPLOYED_ENV},
@@ -146,6 +150,8 @@ def measure(skill_handler: Handler, rounds: int, warmup: int) -> dict[str, Any]:
         "baseline": baseline,
         "ratio_median": ratio(skill["median_ms"], baseline["median_ms"]),
         "ratio_p95": ratio(skill["p95_ms"], baseline["p95_ms"]),
+        "cpu": {"skill": skill_cpu, "baseline": baseline_cpu},
+        "ratio_cpu_median": ratio(skill_cpu["median_ms"], baseline_cpu["median_ms"]),
         "within_target": skill["median_ms"] <= TARGET_RATIO * baseline["median_ms"],
         "per_step": {
             label: {
@@ -172,12 +178,17 @@ def report(results: dict[str, Any]) -> None:
     """Prints the results as two small tables."""
     skill, baseline = results["skill"], results["baseline"]
     print(f"Handler latency per request ({results['rounds']} interleaved rounds)")
+    cpu = results["cpu"]
     rows: list[tuple[object, ...]] = [
-        (label, s["median_ms"], s["p95_ms"], s["min_ms"], s["n"])
-        for label, s in (("leg cramp helper", skill), ("hello world", baseline))
+        (label, s["median_ms"], s["p95_ms"], s["min_ms"], cpu[name]["median_ms"], s["n"])
+        for name, label, s in (
+            ("skill", "leg cramp helper", skill),
+            ("baseline", "hello world", baseline),
+        )
     ]
-    rows.append(("ratio", results["ratio_median"], results["ratio_p95"], "", ""))
-    print_table(("skill", "median ms", "p95 ms", "min ms", "requests"), rows)
+    ratios = (results["ratio_median"], results["ratio_p95"], "", results["ratio_cpu_median"])
+    rows.append(("ratio", *ratios, ""))
+    print_table(("skill", "median ms", "p95 ms", "min ms", "CPU median ms", "requests"), rows)
     print()
     print_table(
         ("request", "skill median ms", "hello world median ms"),

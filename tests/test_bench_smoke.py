@@ -82,6 +82,9 @@ def test_handler_latency_writes_its_results(tmp_path: Path) -> None:
         assert set(results[name]) == SUMMARY_FIELDS
         assert results[name]["n"] == requests
         assert 0 < results[name]["min_ms"] <= results[name]["median_ms"] <= results[name]["p95_ms"]
+        assert set(results["cpu"][name]) == SUMMARY_FIELDS
+        assert results["cpu"][name]["n"] == requests
+    assert results["ratio_cpu_median"] > 0
     expected = round(results["skill"]["median_ms"] / results["baseline"]["median_ms"], 3)
     assert results["ratio_median"] == expected
     assert results["target_ratio"] == 1.5
