@@ -138,3 +138,10 @@ def test_cli_check_and_build_on_the_committed_clips(
     total = len(content_texts("en-US"))
     assert f"{total} clips, {total - 1} unchanged, rendered 1 offline" in capsys.readouterr().out
     assert main(["check", "--out", str(out)]) == 0
+
+
+def test_cli_reports_a_malformed_manifest(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """A hand-broken manifest gets a one-line error and exit status 2, not a traceback."""
+    (tmp_path / "manifest.json").write_text('{"format": 1, "clips": {"en-US": {"x": {"y": 1}}}}')
+    assert main(["check", "--out", str(tmp_path)]) == 2
+    assert "malformed manifest" in capsys.readouterr().err

@@ -63,9 +63,13 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     locales = args.locale or list(SUPPORTED_LOCALES)
-    if args.command == "build":
-        return _build(args.out, locales, args.engine)
-    return _check(args.out, locales)
+    try:
+        if args.command == "build":
+            return _build(args.out, locales, args.engine)
+        return _check(args.out, locales)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -55,19 +55,22 @@ class Manifest:
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
-        """Read a manifest; a missing file is an empty manifest."""
+        """Read a manifest; a missing file is empty, a malformed one raises ValueError."""
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return cls(clips={})
-        if raw.get("format") != FORMAT:
-            raise ValueError(f"{path}: unknown manifest format {raw.get('format')!r}")
-        return cls(
-            clips={
-                locale: {clip_id: Entry(**entry) for clip_id, entry in entries.items()}
-                for locale, entries in raw["clips"].items()
-            }
-        )
+        try:
+            if raw["format"] != FORMAT:
+                raise ValueError(f"unknown format {raw['format']!r}")
+            return cls(
+                clips={
+                    locale: {clip_id: Entry(**entry) for clip_id, entry in entries.items()}
+                    for locale, entries in raw["clips"].items()
+                }
+            )
+        except (KeyError, TypeError, AttributeError, ValueError) as e:
+            raise ValueError(f"{path}: malformed manifest ({e!r})") from None
 
     def save(self, path: Path) -> None:
         """Write the manifest atomically, sorted so diffs stay small."""

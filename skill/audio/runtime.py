@@ -38,7 +38,7 @@ def _index(path: Path, mtime_ns: int, locale: str, engines: frozenset[str]) -> d
     del mtime_ns  # part of the cache key only: a rebuilt manifest is read again
     try:
         manifest = Manifest.load(path)
-    except (OSError, ValueError, TypeError, KeyError) as e:
+    except (OSError, ValueError) as e:
         log.warning("audio manifest unreadable, speaking text instead: %s", e)
         return {}
     return {
