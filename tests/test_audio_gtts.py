@@ -13,6 +13,7 @@ import base64
 import datetime
 import json
 import re
+import socket
 import ssl
 import subprocess
 import threading
@@ -123,6 +124,13 @@ def _handler(stand_in: StandIn) -> type[BaseHTTPRequestHandler]:
     return Proxy
 
 
+def _proxy_to(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
+    """Route gTTS's HTTPS traffic through a local port, whatever proxies the machine has."""
+    for name in ("no_proxy", "NO_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{port}")
+
+
 @pytest.fixture(scope="module")
 def google_mp3(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """An MP3 shaped like Google's answer: 24 kHz mono at 32 kbps (not Alexa's 48 kbps)."""
@@ -145,9 +153,7 @@ def google(tmp_path: Path, google_mp3: bytes, monkeypatch: pytest.MonkeyPatch) -
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(stand_in))
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    for name in ("no_proxy", "NO_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{server.server_address[1]}")
+    _proxy_to(monkeypatch, server.server_address[1])
     yield stand_in
     server.shutdown()
     server.server_close()
@@ -228,3 +234,16 @@ def test_failed_upgrade_keeps_the_fallback_clip(google: StandIn, tmp_path: Path)
     assert summary.unchanged == 1 and not summary.rendered
     assert (tmp_path / "manifest.json").read_text() == before
     assert re.search(r'"engine": "offline"', before)
+
+
+def test_no_network_falls_back_to_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refused connection (the stand-in's address with nothing listening) is retried, then
+    the offline engine makes every clip."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    _proxy_to(monkeypatch, port)
+    engine = _gtts(attempts=2)
+    summary = build(TEXTS, "en-US", tmp_path, [engine, OfflineEngine()])
+    assert summary.rendered == {"offline": 2} and engine.down
+    assert engine.slept == [0.5]  # type: ignore[attr-defined]
