@@ -137,11 +137,21 @@ class NavigateHomeIntentHandler(IntentHandler):
         return speak_home(handler_input)
 
 
+def _is_ssml(value: Any) -> bool:
+    """A non-empty SSML document, as this skill saved it (session attributes can be tampered)."""
+    return (
+        isinstance(value, str)
+        and value.startswith("<speak>")
+        and value.endswith("</speak>")
+        and len(value) > len("<speak></speak>")
+    )
+
+
 def _saved_response(attributes: Mapping[str, Any]) -> Response | None:
     """The last response kept in the session, if it is well formed."""
     last = attributes.get(LAST_RESPONSE_KEY)
     if not isinstance(last, dict) or not all(
-        isinstance(last.get(key), str) for key in ("speech", "reprompt")
+        _is_ssml(last.get(key)) for key in ("speech", "reprompt")
     ):
         return None
     card = last.get("card")
