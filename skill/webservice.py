@@ -12,11 +12,17 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from ask_sdk_model import RequestEnvelope
+from ask_sdk_core.exceptions import SerializationException
 from cryptography import x509
 from flask import Flask, Response, jsonify, request, send_from_directory
 from flask_ask_sdk.skill_adapter import SkillAdapter
-from werkzeug.exceptions import BadRequest, HTTPException, NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    NotFound,
+    RequestEntityTooLarge,
+)
 
 from skill.audio.manifest import default_audio_dir
 from skill.factory import create_skill
@@ -40,12 +46,19 @@ class _Rejected(Exception):
         self.reason = reason
 
 
-class _DropSdkVerificationTraceback(logging.Filter):
-    """The adapter logs a traceback per rejected request; our request line says it in one line."""
+class _QuietSdkLog(logging.Filter):
+    """Drop the adapter's tracebacks for client errors: our request line gives the reason.
+
+    Those tracebacks are noise, and a SerializationException's message quotes the request body,
+    which may hold what the user said.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Keep every record except the adapter's "Request verification failed"."""
-        return record.msg != "Request verification failed"
+        """Keep every record except those two kinds."""
+        if record.msg == "Request verification failed":
+            return False
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, SerializationException)
 
 
 def _loggable(value: Any) -> str | None:
@@ -119,7 +132,7 @@ def create_app(
         ASK_SDK_VERIFY_SIGNATURE=False,
         ASK_SDK_VERIFY_TIMESTAMP=False,
     )
-    app.logger.addFilter(_DropSdkVerificationTraceback())
+    app.logger.addFilter(_QuietSdkLog())
     skill = create_skill(skill_id)
     verifier = AlexaRequestVerifier(
         skill_id, dev_mode=dev_mode, fetch=fetch_chain, trusted_roots=trusted_roots
@@ -136,17 +149,15 @@ def create_app(
         envelope = _parse_body(body)
         summary.update(_summary(envelope))
         try:
-            deserialized = skill.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
-        except Exception as error:  # the SDK's messages quote the body: never log them
-            raise _Rejected(400, "envelope does not deserialize") from error
-        if deserialized is None or deserialized.request is None:
-            raise _Rejected(400, "not an Alexa request envelope")
-        try:
             return adapter.dispatch_request()
         except BadRequest as error:
             cause = error.__context__
             reason = cause.reason if isinstance(cause, RequestRejected) else "verification failed"
             raise _Rejected(400, reason) from error
+        except InternalServerError as error:
+            if isinstance(error.__context__, SerializationException):
+                raise _Rejected(400, "envelope does not deserialize") from error
+            raise
 
     @app.post("/")
     def alexa() -> Response | tuple[Response, int]:
