@@ -34,6 +34,7 @@ MAX_UNKNOWN_WITH_VALUE = 1  # unknown words a slot value alone can vouch for
 MAX_CAPTURE_WORDS = 3  # longest unknown phrase taken as an unresolved slot value
 SLOT_PREFERENCE_MARGIN = 0.1  # how far behind an intent taking the heard slot value may score
 CAPTURE_PENALTY = 0.9  # an unresolved slot value is a little less convincing than a known one
+TRANSFER_PENALTY = 0.9  # a carrier phrase borrowed from another slot type
 MIN_FUZZY_LEN = 6  # shorter words are never spelling-corrected
 LONG_WORD = 9  # words this long may be two edits away from the known word
 
@@ -188,6 +189,9 @@ class NLU:
             score, intent = self._choose_intent(self._intent_scores(variant), found)
             if score * factor > best[0]:
                 best = (score * factor, intent, found)
+        for score, intent in self._transfer_variants(tokens, spotted):
+            if score * TRANSFER_PENALTY > best[0]:
+                best = (score * TRANSFER_PENALTY, intent, spotted)
         score, intent, found = best
         if score < MIN_SCORE or not self._in_domain(tokens, spotted):
             return Parse(FALLBACK, {}, round(score, 3))
@@ -247,6 +251,30 @@ class NLU:
                 out.append(stems[i])
                 i += 1
         return found, out
+
+    def _transfer_variants(
+        self, tokens: list[str], spotted: Mapping[str, Any]
+    ) -> Iterable[tuple[float, str]]:
+        """Carrier phrases shared between slot intents: "is it {cause}" also serves a tip.
+
+        The value heard is read as another slot type; if an intent taking that type matches
+        best, the intent taking the value's own type is meant.
+        """
+        if len(spotted) != 1:
+            return
+        heard_type = next(iter(spotted))
+        takers = [i for i, slots in self.intent_slots.items() if heard_type in slots.values()]
+        if len(takers) != 1:
+            return
+        for other in sorted({t for slots in self.intent_slots.values() for t in slots.values()}):
+            if other == heard_type:
+                continue
+            variant = [f"{{{other}}}" if t == f"{{{heard_type}}}" else t for t in tokens]
+            scores = self._intent_scores(variant)
+            if scores:
+                intent = max(scores, key=scores.__getitem__)
+                if other in self.intent_slots[intent].values():
+                    yield scores[intent], takers[0]
 
     def _capture_variants(
         self, ws: list[str], tokens: list[str], spotted: dict[str, tuple[str, _Value | None]]

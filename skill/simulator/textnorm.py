@@ -65,6 +65,7 @@ _IRREGULAR = {
     "nighttime": "night",
     "nights": "night",
     "gp": "doctor",
+    "bedding": "bedding",
 }
 _DOUBLE = re.compile(r"([bdfgklmnprstz])\1$")
 
