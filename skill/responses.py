@@ -30,6 +30,11 @@ class Card:
         """The card for one cause, tip or topic."""
         return cls(item.name[:1].upper() + item.name[1:], item.card)
 
+    @classmethod
+    def overview(cls, title: str, items: Sequence[Item]) -> Card:
+        """One card listing several items, a line each."""
+        return cls(title, "\n".join(f"{cls.of(i).title}: {i.card}" for i in items))
+
 
 def content_of(handler_input: HandlerInput) -> Content:
     """The content for this request's locale, put there by the content interceptor."""

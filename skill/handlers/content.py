@@ -77,7 +77,7 @@ def speak_causes(handler_input: HandlerInput) -> Response:
         handler_input,
         [prompts["causes_overview"], prompts["offer_cause_detail"]],
         [prompts["which_cause"]],
-        card=Card(content.cards["causes"], "\n".join(c.card for c in content.causes)),
+        card=Card.overview(content.cards["causes"], content.causes),
         state=State(question="cause_detail", topic=("topic", "RISK")),
     )
 
@@ -90,7 +90,7 @@ def speak_tips(handler_input: HandlerInput) -> Response:
         handler_input,
         [prompts["tips_overview"], prompts["offer_tip_walk"]],
         [prompts["offer_tip_walk"]],
-        card=Card(content.cards["tips"], "\n".join(t.card for t in content.tips)),
+        card=Card.overview(content.cards["tips"], content.tips),
         state=State(question="tip_walk"),
     )
 
