@@ -56,5 +56,20 @@ SKILL_ID ?= amzn1.ask.skill.00000000-0000-0000-0000-000000000000
 serve: $(PY_STAMP)
 	SKILL_ID=$(SKILL_ID) $(PY) -m skill.webservice --port $(SERVE_PORT) $(SERVE_FLAGS)
 
+# Deploying (README, "Deploying"). `package` builds the Lambda zip and template offline into
+# .serverless/; `deploy` needs AWS credentials and SKILL_ID; `deploy-skill` needs the ASK CLI.
+.PHONY: package deploy deploy-skill lambda-requirements
+package: $(NPM_STAMP)
+	scripts/package.sh --package .serverless
+
+deploy: $(NPM_STAMP)
+	scripts/deploy.sh $(if $(STAGE),--stage $(STAGE)) $(if $(REGION),--region $(REGION))
+
+deploy-skill:
+	scripts/deploy_skill.sh
+
+lambda-requirements: $(PY_STAMP)
+	$(PY) scripts/lambda_requirements.py
+
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis .serverless

@@ -1,0 +1,418 @@
+"""Deployment, proven offline: the real `serverless package`, cfn-lint and the real Lambda zip.
+
+AWS is the one boundary not crossed: packaging runs with every AWS credential source hidden,
+as in CI, and the zip is run by a local Python instead of Lambda.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from functools import cached_property
+from importlib.metadata import packages_distributions
+from pathlib import Path
+from typing import Any
+
+import pytest
+from packaging.utils import canonicalize_name
+
+from skill.audio.manifest import Manifest
+from skill.simulator import envelopes
+from skill.simulator.envelopes import Session, Slot
+
+ROOT = Path(__file__).resolve().parent.parent
+SKILL_ID = "amzn1.ask.skill.6f1d2c3b-0a9e-4d8c-b7a6-5e4f3d2c1b0a"
+MAX_ZIP_BYTES = 3 * 1024 * 1024
+# A stand-in CloudFront domain (AWS's documentation example): no request goes to it.
+AUDIO_BASE_URL = "https://d111111abcdef8.cloudfront.net/audio"
+SLOT_TYPES = {"cause": "CrampCause", "tip": "PreventionTip"}
+# Runs a conversation through `skill.lambda_function.handler` in a fresh interpreter, carrying
+# session attributes like Alexa does, and reports which modules came from outside the package.
+DRIVER = r"""
+import json, os, sys, sysconfig
+events = json.load(sys.stdin)
+from skill.lambda_function import handler
+results, attributes = [], None
+for event in events:
+    if attributes is not None:
+        event["session"].update(attributes=attributes, new=False)
+    try:
+        response = handler(event, None)
+    except Exception as e:
+        results.append({"error": type(e).__name__})
+        continue
+    results.append({"response": response})
+    attributes = response.get("sessionAttributes") or {}
+roots = [os.getcwd(), sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]]
+foreign = sorted(
+    name for name, module in list(sys.modules.items())
+    if getattr(module, "__file__", None)
+    and not any(os.path.realpath(module.__file__).startswith(os.path.realpath(r)) for r in roots)
+)
+json.dump({"results": results, "site": "site" in sys.modules, "foreign": foreign,
+           "python": list(sys.version_info[:2])}, sys.stdout)
+"""
+
+
+@dataclass(frozen=True)
+class Packaged:
+    """What `serverless package` wrote."""
+
+    directory: Path
+
+    @cached_property
+    def template(self) -> dict[str, Any]:
+        """The CloudFormation template that `serverless deploy` would send."""
+        path = self.directory / "cloudformation-template-update-stack.json"
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    @property
+    def resources(self) -> dict[str, Any]:
+        """The template's resources by logical id."""
+        return self.template["Resources"]
+
+    @property
+    def zip_path(self) -> Path:
+        """The Lambda artifact."""
+        return self.directory / "leg-cramp-helper.zip"
+
+    @cached_property
+    def names(self) -> list[str]:
+        """Every file in the zip."""
+        with zipfile.ZipFile(self.zip_path) as archive:
+            return [n for n in archive.namelist() if not n.endswith("/")]
+
+
+@pytest.fixture(scope="session")
+def packaged(tmp_path_factory: pytest.TempPathFactory) -> Packaged:
+    """`scripts/package.sh` once per session, with no AWS credentials anywhere in reach."""
+    out = tmp_path_factory.mktemp("serverless") / "package"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        SKILL_ID=SKILL_ID,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "package.sh"), "--package", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return Packaged(out)
+
+
+@pytest.fixture(scope="session")
+def unpacked(packaged: Packaged, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The zip, extracted as Lambda does into its task directory."""
+    target = tmp_path_factory.mktemp("var-task")
+    with zipfile.ZipFile(packaged.zip_path) as archive:
+        archive.extractall(target)
+    return target
+
+
+def resources_of_type(packaged: Packaged, kind: str) -> dict[str, Any]:
+    """Resources of one CloudFormation type."""
+    return {k: v for k, v in packaged.resources.items() if v["Type"] == kind}
+
+
+def test_alexa_trigger_lets_only_this_skill_invoke_the_function(packaged: Packaged) -> None:
+    """The `alexaSkill` event became a permission for Alexa, tied to the skill id."""
+    permissions = resources_of_type(packaged, "AWS::Lambda::Permission")
+    alexa = [p["Properties"] for p in permissions.values()]
+    assert alexa == [
+        {
+            "FunctionName": {"Fn::GetAtt": ["SkillLambdaFunction", "Arn"]},
+            "Action": "lambda:InvokeFunction",
+            "Principal": "alexa-appkit.amazon.com",
+            "EventSourceToken": SKILL_ID,
+        }
+    ]
+
+
+def test_function_runs_the_skill_on_python_3_12_within_alexas_deadline(packaged: Packaged) -> None:
+    """Handler, runtime, a timeout under Alexa's 8 s, sized memory and the two settings."""
+    function = packaged.resources["SkillLambdaFunction"]["Properties"]
+    assert function["Handler"] == "skill/lambda_function.handler"
+    assert function["Runtime"] == "python3.12"
+    assert 3 <= function["Timeout"] <= 8
+    assert 128 < function["MemorySize"] <= 512
+    variables = function["Environment"]["Variables"]
+    assert variables["SKILL_ID"] == SKILL_ID
+    assert variables["AUDIO_BASE_URL"] == {
+        "Fn::Join": [
+            "",
+            ["https://", {"Fn::GetAtt": ["AudioDistribution", "DomainName"]}, "/audio"],
+        ]
+    }
+
+
+def test_logs_are_kept_for_a_bounded_time(packaged: Packaged) -> None:
+    """The function's log group expires old logs instead of keeping them forever."""
+    group = packaged.resources["SkillLogGroup"]["Properties"]
+    assert group["LogGroupName"] == "/aws/lambda/leg-cramp-helper-dev-skill"
+    assert 1 <= group["RetentionInDays"] <= 30
+
+
+def test_audio_bucket_refuses_plain_http_and_stays_private(packaged: Packaged) -> None:
+    """Every request without TLS is denied; nobody but CloudFront reads, and only `audio/`."""
+    bucket = packaged.resources["AudioBucket"]["Properties"]
+    assert set(bucket["PublicAccessBlockConfiguration"].values()) == {True}
+    policy = packaged.resources["AudioBucketPolicy"]["Properties"]
+    assert policy["Bucket"] == {"Ref": "AudioBucket"}
+    statements = policy["PolicyDocument"]["Statement"]
+    deny = next(s for s in statements if s["Effect"] == "Deny")
+    assert deny["Principal"] == "*" and deny["Action"] == "s3:*"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert deny["Resource"] == [
+        {"Fn::GetAtt": ["AudioBucket", "Arn"]},
+        {"Fn::Join": ["", [{"Fn::GetAtt": ["AudioBucket", "Arn"]}, "/*"]]},
+    ]
+    (allow,) = [s for s in statements if s["Effect"] == "Allow"]
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert allow["Action"] == "s3:GetObject"
+    assert allow["Resource"] == {
+        "Fn::Join": ["", [{"Fn::GetAtt": ["AudioBucket", "Arn"]}, "/audio/*"]]
+    }
+    source = allow["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Join"][1]
+    assert {"Ref": "AudioDistribution"} in source
+
+
+def test_clips_are_served_over_https_only(packaged: Packaged) -> None:
+    """CloudFront reads the bucket with signed requests and answers viewers on HTTPS only."""
+    config = packaged.resources["AudioDistribution"]["Properties"]["DistributionConfig"]
+    (origin,) = config["Origins"]
+    assert origin["DomainName"] == {"Fn::GetAtt": ["AudioBucket", "RegionalDomainName"]}
+    assert origin["OriginAccessControlId"] == {"Fn::GetAtt": ["AudioOriginAccessControl", "Id"]}
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "https-only"
+    assert config["DefaultCacheBehavior"]["AllowedMethods"] == ["GET", "HEAD"]
+    control = packaged.resources["AudioOriginAccessControl"]["Properties"]
+    assert control["OriginAccessControlConfig"]["SigningBehavior"] == "always"
+
+
+def test_cfn_lint_finds_nothing_wrong(packaged: Packaged) -> None:
+    """cfn-lint reports no error and no warning in the generated template."""
+    template = packaged.directory / "cloudformation-template-update-stack.json"
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), "--format", "json", str(template)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    findings = json.loads(result.stdout or "[]")
+    serious = [f for f in findings if f["Level"] in ("Error", "Warning")]
+    assert serious == [], json.dumps(serious, indent=1)
+    assert result.returncode in (0, 8), result.stderr  # 8: informational findings only
+
+
+def test_stack_outputs_are_what_the_deploy_scripts_read(packaged: Packaged) -> None:
+    """The outputs `scripts/deploy.sh` reads exist, and the deploy-output fixture matches them."""
+    outputs = packaged.template["Outputs"]
+    assert outputs["SkillFunctionArn"]["Value"] == {"Fn::GetAtt": ["SkillLambdaFunction", "Arn"]}
+    assert {"AudioBucketName", "AudioDistributionId", "AudioBaseUrl"} <= set(outputs)
+    fixture = json.loads((ROOT / "tests/fixtures/deploy/describe-stacks.json").read_text())
+    stack = fixture["Stacks"][0]
+    assert set(outputs) <= {o["OutputKey"] for o in stack["Outputs"]}
+    name = packaged.resources["SkillLambdaFunction"]["Properties"]["FunctionName"]
+    arn = next(o["OutputValue"] for o in stack["Outputs"] if o["OutputKey"] == "SkillFunctionArn")
+    assert arn.endswith(f":function:{name}")
+    assert stack["StackName"] == "leg-cramp-helper-dev"
+
+
+def test_zip_is_under_three_mib_and_carries_nothing_for_other_places(packaged: Packaged) -> None:
+    """No web service, simulator, clips, tests, bytecode or node_modules; the clip manifest."""
+    assert packaged.zip_path.stat().st_size <= MAX_ZIP_BYTES
+    forbidden = (
+        "flask",
+        "werkzeug",
+        "gtts",
+        "mutagen",
+        "tqdm",
+        "node_modules/",
+        "tests/",
+        "bench/",
+        "skill/simulator/",
+        "__pycache__",
+        ".dist-info/",
+        ".mp3",
+    )
+    assert [n for n in packaged.names if any(f in n.lower() for f in forbidden)] == []
+    assert "audio/manifest.json" in packaged.names
+    assert [n for n in packaged.names if n.startswith("audio/")] == ["audio/manifest.json"]
+
+
+def module_file(root: Path, name: str) -> Path | None:
+    """The source file of module `name` under `root`, or None if it is not a module there."""
+    path = root.joinpath(*name.split("."))
+    if (path / "__init__.py").is_file():
+        return path / "__init__.py"
+    return path.with_suffix(".py") if path.with_suffix(".py").is_file() else None
+
+
+def imported_skill_modules(root: Path, start: str = "skill.lambda_function") -> set[str]:
+    """Every `skill` module that `start` imports, transitively, including imports in functions."""
+    seen: set[str] = set()
+    pending = [start]
+    while pending:
+        name = pending.pop()
+        path = module_file(root, name)
+        if name in seen or path is None:
+            continue
+        seen.add(name)
+        parts = name.split(".")
+        pending += [".".join(parts[:i]) for i in range(1, len(parts))]
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parent = package.rsplit(".", node.level - 1)[0]
+                    base = f"{parent}.{base}" if base else parent
+                targets = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+            else:
+                continue
+            pending += [t for t in targets if t == "skill" or t.startswith("skill.")]
+    return seen
+
+
+def test_zip_holds_exactly_the_skill_modules_the_lambda_imports(packaged: Packaged) -> None:
+    """Nothing the handler imports is left out, and nothing it never imports is shipped."""
+    shipped = {
+        n.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        for n in packaged.names
+        if n.startswith("skill/") and n.endswith(".py")
+    }
+    needed = imported_skill_modules(ROOT)
+    assert shipped == needed, (
+        f"missing from the zip: {sorted(needed - shipped)}; "
+        f"shipped but never imported (exclude in serverless.yml): {sorted(shipped - needed)}"
+    )
+    data = {n for n in packaged.names if n.startswith("skill/") and not n.endswith(".py")}
+    assert data == {f"skill/content/{p.name}" for p in (ROOT / "skill/content").glob("*.toml")}
+
+
+def test_zip_dependencies_are_exactly_the_lambda_requirements(packaged: Packaged) -> None:
+    """Besides the skill, the zip holds the distributions in requirements-lambda.txt, no others."""
+    pinned = {
+        canonicalize_name(line.split("==")[0])
+        for line in (ROOT / "requirements-lambda.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    }
+    owners = packages_distributions()
+    top_level = {n.split("/")[0].removesuffix(".py") for n in packaged.names}
+    # `.completed_requirements` is serverless-python-requirements' empty marker file.
+    top_level -= {"skill", "audio", ".completed_requirements"}
+    shipped = {canonicalize_name(d) for name in top_level for d in owners.get(name, [name])}
+    assert shipped == pinned
+
+
+def lambda_python() -> str:
+    """The interpreter closest to Lambda's runtime that this machine has."""
+    script = ROOT / "scripts" / "lambda_python.py"
+    return subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def conversation(skill_id: str = SKILL_ID) -> list[dict[str, Any]]:
+    """One session touching every intent in the model, slots resolved and unresolved."""
+    model = json.loads((ROOT / "interaction_model/en-US.json").read_text())
+    session = Session(skill_id=skill_id)
+    events = [envelopes.launch(session)]
+    for intent in model["interactionModel"]["languageModel"]["intents"]:
+        name = intent["name"]
+        if name in ("AMAZON.StopIntent", "AMAZON.CancelIntent"):
+            continue
+        slots = [slot["name"] for slot in intent.get("slots", [])]
+        events.append(envelopes.intent(session, name))
+        if slots:
+            events.append(envelopes.intent(session, name, {slots[0]: Slot("socks")}, SLOT_TYPES))
+        if name == "CauseDetailIntent":
+            events.append(
+                envelopes.intent(session, name, {"cause": Slot("cold", "COLD")}, SLOT_TYPES)
+            )
+        if name == "PreventionTipsIntent":
+            events.append(envelopes.intent(session, "AMAZON.YesIntent"))
+    events.append(envelopes.intent(session, "AMAZON.StopIntent"))
+    events.append(envelopes.session_ended(session))
+    return events
+
+
+def run_handler(python: list[str], cwd: Path, events: list[dict[str, Any]], env: dict[str, str]):
+    """Run DRIVER with `python` in `cwd` (which is on its path, like Lambda's /var/task)."""
+    result = subprocess.run(
+        [*python, "-E", "-c", DRIVER],
+        cwd=cwd,
+        input=json.dumps(events),
+        env={"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def without_user_agent(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Results minus the SDK's `userAgent`, which names the Python version that ran it."""
+    return [
+        {"response": {k: v for k, v in r["response"].items() if k != "userAgent"}}
+        if "response" in r
+        else r
+        for r in results
+    ]
+
+
+def audio_env() -> dict[str, str]:
+    """AUDIO_BASE_URL set, and every engine in the clip manifest allowed, so clips get used."""
+    manifest = Manifest.load(ROOT / "audio" / "manifest.json")
+    engines = {entry.engine for clips in manifest.clips.values() for entry in clips.values()}
+    return {
+        "AUDIO_BASE_URL": AUDIO_BASE_URL,
+        "AUDIO_ENGINES": ",".join(sorted(engines) or ["gtts"]),
+    }
+
+
+def test_zip_answers_like_the_source_without_site_packages(unpacked: Path) -> None:
+    """Under `python3.12 -S` the zip alone answers a LaunchRequest and a whole session.
+
+    The same conversation through the source tree gives the same responses, clips included.
+    """
+    events = conversation()
+    env = {"SKILL_ID": SKILL_ID, **audio_env()}
+    in_zip = run_handler([lambda_python(), "-S"], unpacked, events, env)
+    from_source = run_handler([sys.executable], ROOT, events, env)
+
+    assert in_zip["site"] is False
+    assert in_zip["foreign"] == []
+    assert [r.get("error") for r in in_zip["results"]] == [None] * len(events)
+    launch = in_zip["results"][0]["response"]["response"]
+    assert launch["shouldEndSession"] is False
+    assert launch["outputSpeech"]["ssml"].startswith("<speak>")
+    assert launch["reprompt"]["outputSpeech"]["ssml"]
+    assert "medical advice" in launch["card"]["content"]
+    assert without_user_agent(in_zip["results"]) == without_user_agent(from_source["results"])
+    manifest = Manifest.load(unpacked / "audio" / "manifest.json")
+    if manifest.clips.get("en-US"):
+        assert AUDIO_BASE_URL + "/en-US/" in json.dumps(in_zip["results"])
+
+
+def test_zip_refuses_requests_for_another_skill(unpacked: Path) -> None:
+    """With SKILL_ID set, a request addressed to another skill gets no answer."""
+    events = conversation(skill_id="amzn1.ask.skill.00000000-dead-beef-0000-000000000000")[:1]
+    in_zip = run_handler([lambda_python(), "-S"], unpacked, events, {"SKILL_ID": SKILL_ID})
+    assert "response" not in in_zip["results"][0]
