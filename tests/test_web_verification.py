@@ -216,11 +216,21 @@ def test_malformed_body_is_400(server: str, pki: Pki, body: bytes) -> None:
     assert answer == {"error": "Bad Request"}
 
 
-def test_envelope_the_sdk_cannot_read_is_400_not_500(server: str, pki: Pki) -> None:
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("type", "NoSuchRequestType"), ("timestamp", "my secret words"), ("type", ["my words"])],
+)
+def test_envelope_the_sdk_cannot_read_is_400_not_500_and_not_logged(
+    server: str, pki: Pki, field: str, value: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
     envelope: dict[str, Any] = json.loads(_launch())
-    envelope["request"]["type"] = "NoSuchRequestType"
+    envelope["request"][field] = value
     body = json.dumps(envelope).encode()
     assert post(server, body, signed_headers(body, pki.leaf.key))[0] == 400
+    assert _rejection(caplog) == "envelope does not deserialize"
+    assert "my words" not in caplog.text
+    assert "my secret words" not in caplog.text
 
 
 def test_oversize_body_is_413(server: str, pki: Pki) -> None:
