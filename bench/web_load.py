@@ -5,7 +5,7 @@ conversation; the hello-world gets its own intent name). Both run without signat
 the skill in dev mode (the client cannot sign), the hello-world with the SDK's verifiers off;
 the skill still checks the application id, parses, logs a line per request. Each round starts
 both servers in turn (alternating which goes first) and drives them with CLIENTS processes
-sending REQUESTS requests each, one connection per request.
+sending REQUESTS requests each over one keep-alive connection.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any
 
 from bench._common import out_dir_argument, percentile, print_table, ratio, write_results
 from bench.handler_latency import as_hello_world, record_conversation
+from skill import lambda_function
 from skill.simulator.envelopes import DEFAULT_SKILL_ID
 
 NAME = "web_load"
@@ -67,35 +68,34 @@ def gunicorn(app: str, workers: int, threads: int) -> Iterator[int]:
         process.wait(timeout=30)
 
 
-def _post(port: int, body: bytes) -> bool:
-    """One request on a fresh connection; True if it got a 200 with an Alexa response."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+def _post(connection: http.client.HTTPConnection, body: bytes) -> bool:
+    """One request; True if it got a 200 with an Alexa response."""
     try:
         connection.request("POST", "/", body=body, headers={"Content-Type": "application/json"})
         response = connection.getresponse()
         payload = response.read()
         return response.status == 200 and "response" in json.loads(payload)
     except (OSError, http.client.HTTPException, ValueError):
+        connection.close()  # the next request reconnects
         return False
-    finally:
-        connection.close()
 
 
 def _client(job: tuple[int, list[bytes], int]) -> list[tuple[float, bool]]:
-    """One client: `count` requests in order, cycling through the conversation."""
+    """One client on one keep-alive connection: `count` requests cycling through the bodies."""
     port, bodies, count = job
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     results = []
     for index in range(count):
         start = time.perf_counter()
-        ok = _post(port, bodies[index % len(bodies)])
+        ok = _post(connection, bodies[index % len(bodies)])
         results.append((time.perf_counter() - start, ok))
+    connection.close()
     return results
 
 
 def drive(port: int, bodies: list[bytes], clients: int, requests: int) -> dict[str, Any]:
     """Send clients x requests and summarise throughput, latency and errors."""
-    for body in bodies:  # warm each worker's caches before the clock starts
-        _post(port, body)
+    _client((port, bodies, 4 * len(bodies)))  # warm the workers before the clock starts
     with multiprocessing.get_context("fork").Pool(clients) as pool:
         start = time.perf_counter()
         per_client = pool.map(_client, [(port, bodies, requests)] * clients)
@@ -120,7 +120,7 @@ def _pool(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def measure(clients: int, requests: int, rounds: int, workers: int, threads: int) -> dict[str, Any]:
     """Alternating rounds on both apps; returns the results document."""
-    events = record_conversation()
+    events = record_conversation(lambda_function.handler)
     bodies = {
         "skill": [json.dumps(e).encode() for e in events],
         "baseline": [json.dumps(as_hello_world(copy.deepcopy(e))).encode() for e in events],
