@@ -1,11 +1,12 @@
 """Bounded load on loopback under gunicorn: the web service against a flask-ask-sdk hello-world.
 
 Both apps run under the same gunicorn settings and get the same envelopes (one recorded
-conversation; the hello-world gets its own intent name). Both run without signature checks:
-the skill in dev mode (the client cannot sign), the hello-world with the SDK's verifiers off;
-the skill still checks the application id, parses, logs a line per request. Each round starts
-both servers in turn (alternating which goes first) and drives them with CLIENTS processes
-sending REQUESTS requests each over one keep-alive connection.
+conversation; the hello-world gets its own intent name). The skill runs as deployed
+(`bench.handler_latency.DEPLOYED_ENV`: its skill id, hosted audio clips). Neither checks
+signatures: the skill is in dev mode (the client cannot sign) and the hello-world has the SDK's
+verifiers off. The skill still checks the application id, parses, and logs a line per request.
+Each round starts both servers in turn (alternating which goes first) and drives them with
+CLIENTS processes sending REQUESTS requests each over one keep-alive connection.
 """
 
 from __future__ import annotations
@@ -26,9 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from bench._common import out_dir_argument, percentile, print_table, ratio, write_results
-from bench.handler_latency import as_hello_world, record_conversation
-from skill import lambda_function
-from skill.simulator.envelopes import DEFAULT_SKILL_ID
+from bench.handler_latency import (
+    DEPLOYED_ENV,
+    as_hello_world,
+    deployed_handler,
+    record_conversation,
+)
 
 NAME = "web_load"
 TARGET_RATIO = 0.8
@@ -46,7 +50,7 @@ def _free_port() -> int:
 def gunicorn(app: str, workers: int, threads: int) -> Iterator[int]:
     """Run `app` under gunicorn on a free loopback port until the block ends; yields the port."""
     port = _free_port()
-    env = {**os.environ, "SKILL_ID": DEFAULT_SKILL_ID, "SKILL_DEV_MODE": "1"}
+    env = {**DEPLOYED_ENV, **os.environ, "SKILL_DEV_MODE": "1"}
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(workers), "--threads", str(threads), app]
     process = subprocess.Popen(
@@ -120,7 +124,7 @@ def _pool(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def measure(clients: int, requests: int, rounds: int, workers: int, threads: int) -> dict[str, Any]:
     """Alternating rounds on both apps; returns the results document."""
-    events = record_conversation(lambda_function.handler)
+    events = record_conversation(deployed_handler())
     bodies = {
         "skill": [json.dumps(e).encode() for e in events],
         "baseline": [json.dumps(as_hello_world(copy.deepcopy(e))).encode() for e in events],
