@@ -52,10 +52,13 @@ def _clips(handler_input: HandlerInput) -> ssml.ClipLookup | None:
 
 
 def _build(
-    handler_input: HandlerInput, speech: Sequence[str], card: Card | None
+    handler_input: HandlerInput,
+    speech: Sequence[str],
+    card: Card | None,
+    clips: ssml.ClipLookup | None,
 ) -> ResponseFactory:
     builder = handler_input.response_builder
-    builder.speak(ssml.render(speech, _clips(handler_input)))
+    builder.speak(ssml.render(speech, clips))
     if card is not None:
         content = content_of(handler_input)
         builder.set_card(SimpleCard(title=card.title, content=content.card_text(card.text)))
@@ -75,10 +78,11 @@ def ask(
         raise ValueError("a response that keeps the session open needs a reprompt")
     if state is not None:
         state.save(handler_input.attributes_manager.session_attributes)
-    builder = _build(handler_input, speech, card)
+    clips = _clips(handler_input)  # one lookup serves speech and reprompt
+    builder = _build(handler_input, speech, card, clips)
     reprompt_ssml = ssml.render(
         reprompt,
-        _clips(handler_input),
+        clips,
         max_tags=ssml.MAX_AUDIO_TAGS - ssml.audio_tags(builder.response.output_speech.ssml),
         max_seconds=ssml.MAX_REPROMPT_AUDIO_SECONDS,
     )
@@ -89,4 +93,5 @@ def tell(
     handler_input: HandlerInput, speech: Sequence[str], *, card: Card | None = None
 ) -> Response:
     """A response that ends the session and asks nothing."""
-    return _build(handler_input, speech, card).set_should_end_session(True).response
+    builder = _build(handler_input, speech, card, _clips(handler_input))
+    return builder.set_should_end_session(True).response
