@@ -11,7 +11,18 @@ from bench import web_load
 def test_load_benchmark_runs_both_apps_without_errors(tmp_path: Path) -> None:
     assert (
         web_load.main(
-            ["--clients", "4", "--requests", "40", "--rounds", "1", "--out", str(tmp_path)]
+            [
+                "--clients",
+                "4",
+                "--requests",
+                "40",
+                "--rounds",
+                "1",
+                "--workers",
+                "1",
+                "--out",
+                str(tmp_path),
+            ]
         )
         == 0
     )
