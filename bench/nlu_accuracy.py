@@ -94,21 +94,24 @@ def main(argv: list[str] | None = None) -> int:
     """Measure, print a table, write bench/results/nlu_accuracy.json."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="parses per utterance for timing")
+    parser.add_argument("--loads", type=int, default=5, help="in-process builds for load time")
+    parser.add_argument("--cold-runs", type=int, default=3, help="fresh interpreters for load time")
+    parser.add_argument("--sets", nargs="+", choices=sorted(SETS), default=list(SETS))
     parser.add_argument("--show-misses", action="store_true", help="list what the NLU got wrong")
     out_dir_argument(parser)
     args = parser.parse_args(argv)
 
     loads = []
-    for _ in range(5):
+    for _ in range(args.loads):
         start = time.perf_counter()
         nlu = NLU.from_model(MODEL)
         loads.append(time.perf_counter() - start)
-    cold = [_cold_load_seconds() for _ in range(3)]
+    cold = [_cold_load_seconds() for _ in range(args.cold_runs)]
     baseline = ExactMatcher(json.loads(MODEL.read_text(encoding="utf-8")))
 
     rows, results = [], {}
-    for set_name, path in SETS.items():
-        data = load_labelled(path)
+    for set_name in args.sets:
+        data = load_labelled(SETS[set_name])
         for name, matcher in (("nlu", nlu), ("exact baseline", baseline)):
             acc = evaluate(matcher, data)  # type: ignore[arg-type]
             times = _latencies(matcher, data, args.repeat)
@@ -134,8 +137,9 @@ def main(argv: list[str] | None = None) -> int:
         "load_cold_process_median_ms": round(statistics.median(cold) * 1000, 2),
     }
     print(
-        f"\nNLU load: {load['load_in_process_median_ms']} ms in process (median of 5), "
-        f"{load['load_cold_process_median_ms']} ms with imports, fresh interpreter (median of 3)"
+        f"\nNLU load: {load['load_in_process_median_ms']} ms in process (median of {len(loads)}), "
+        f"{load['load_cold_process_median_ms']} ms with imports, fresh interpreter "
+        f"(median of {len(cold)})"
     )
     path = write_results(NAME, {"results": results, **load}, args.out)
     print(f"wrote {path}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,7 @@ def test_samples_map_to_their_own_intent(nlu: NLU, model: dict[str, Any]) -> Non
     wrong = []
     for intent in model["intents"]:
         types = {s["name"]: s["type"] for s in intent.get("slots", [])}
-        for sample in intent.get("samples", [])[::15]:
+        for sample in intent.get("samples", [])[::25]:
             text = re.sub(r"\{(\w+)\}", lambda m, t=types: synonym[t[m.group(1)]], sample)
             if (got := nlu.parse(text).intent) != intent["name"]:
                 wrong.append((text, intent["name"], got))
@@ -171,6 +172,18 @@ def test_model_can_be_given_as_a_dict(model: dict[str, Any]) -> None:
     assert nlu.invocation_name == "leg cramp helper"
     assert nlu.slot_types("CauseDetailIntent") == {"cause": "CrampCause"}
     assert nlu.parse("why do my legs cramp at night").intent == "CrampCausesIntent"
+
+
+def test_benchmark_reports_accuracy_against_the_exact_matcher(tmp_path: Path) -> None:
+    """bench.nlu_accuracy runs (tiny counts) and shows generalisation beyond exact samples."""
+    from bench import nlu_accuracy
+
+    args = ["--repeat", "1", "--loads", "1", "--cold-runs", "1", "--sets", "heldout"]
+    assert nlu_accuracy.main([*args, "--out", str(tmp_path)]) == 0
+    report = json.loads((tmp_path / "nlu_accuracy.json").read_text())
+    nlu, exact = report["results"]["heldout/nlu"], report["results"]["heldout/exact baseline"]
+    assert nlu["in_domain_accuracy"] >= TARGET > exact["in_domain_accuracy"]
+    assert nlu["latency_p95_ms"] > 0 and report["load_cold_process_median_ms"] > 0
 
 
 _CACHE: dict[str, NLU] = {}
