@@ -33,11 +33,11 @@ def base_url(environ: Mapping[str, str]) -> str | None:
 
 
 @cache
-def _index(path: Path, mtime_ns: int, locale: str, engines: frozenset[str]) -> dict[str, Clip]:
+def _index(path: str, mtime_ns: int, locale: str, engines: frozenset[str]) -> dict[str, Clip]:
     """Clips of one locale by the sha256 of their text, limited to the allowed engines."""
     del mtime_ns  # part of the cache key only: a rebuilt manifest is read again
     try:
-        manifest = Manifest.load(path)
+        manifest = Manifest.load(Path(path))
     except (OSError, ValueError) as e:
         log.warning("audio manifest unreadable, speaking text instead: %s", e)
         return {}
@@ -54,9 +54,10 @@ def clip_lookup(locale: str, environ: Mapping[str, str] | None = None) -> ClipLo
     url = base_url(environ)
     if url is None:
         return None
-    path = Path(environ.get("AUDIO_DIR") or AUDIO_DIR) / "manifest.json"
+    # A str path, not a Path: building and hashing a Path on every request cost more than the rest.
+    path = os.path.join(environ.get("AUDIO_DIR") or AUDIO_DIR, "manifest.json")
     try:
-        mtime_ns = path.stat().st_mtime_ns
+        mtime_ns = os.stat(path).st_mtime_ns
     except OSError:
         return None
     engines = frozenset(
