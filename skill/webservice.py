@@ -163,22 +163,23 @@ def create_app(
     def alexa() -> Response | tuple[Response, int]:
         started = time.perf_counter()
         summary: dict[str, str | None] = {"request_id": None, "type": None, "intent": None}
-        reason = None
+        status, reason = 500, "server error"  # what the line says if dispatch raises
         try:
-            response: Response | tuple[Response, int] = dispatch(summary)
-            status = 200
+            response = dispatch(summary)
+            status, reason = 200, None
+            return response
         except _Rejected as rejected:
             status, reason = rejected.status, rejected.reason
-            response = jsonify(error=HTTPStatus(status).phrase), status
-        line = {
-            **summary,
-            "status": status,
-            "latency_ms": round(1000 * (time.perf_counter() - started), 2),
-        }
-        if reason:
-            line["reason"] = reason
-        request_log.info(json.dumps(line, separators=(",", ":")))
-        return response
+            return jsonify(error=HTTPStatus(status).phrase), status
+        finally:
+            line = {
+                **summary,
+                "status": status,
+                "latency_ms": round(1000 * (time.perf_counter() - started), 2),
+            }
+            if reason:
+                line["reason"] = reason
+            request_log.info(json.dumps(line, separators=(",", ":")))
 
     @app.get("/healthz")
     def healthz() -> Response:
