@@ -203,8 +203,8 @@ class AlexaRequestVerifier(AbstractVerifier):
             raise RequestRejected("cert outside validity dates")
         try:
             san = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-        except x509.ExtensionNotFound as error:
-            raise RequestRejected("cert has no SAN") from error
+        except (x509.ExtensionNotFound, x509.DuplicateExtension, ValueError) as error:
+            raise RequestRejected("cert has no readable SAN") from error
         if ALEXA_SAN not in (name.lower() for name in san.get_values_for_type(x509.DNSName)):
             raise RequestRejected("cert SAN is not echo-api.amazon.com")
         verifier = (

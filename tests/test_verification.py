@@ -165,3 +165,19 @@ def test_download_fails_closed(s3_stand_in: str, path: str, reason: str) -> None
     with pytest.raises(RequestRejected) as rejected:
         download_chain(f"{s3_stand_in}{path}", timeout=0.5)
     assert rejected.value.reason == reason
+
+
+@pytest.mark.parametrize(
+    "served",
+    [
+        b"",
+        b"<html>Access Denied</html>",
+        b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    ],
+)
+def test_unparsable_chain_is_rejected(pki: Pki, served: bytes) -> None:
+    verifier = AlexaRequestVerifier(
+        SKILL_ID, fetch=lambda url: served, trusted_roots=[pki.root.cert]
+    )
+    with pytest.raises(RequestRejected, match="cert chain unparsable"):
+        verifier.verify(*_signed(pki, datetime.now(UTC)))
