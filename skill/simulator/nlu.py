@@ -30,7 +30,7 @@ MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
 # Tuned on the development set in bench/data/dev_en-US.tsv.
 MIN_SCORE = 0.58  # below this best similarity the request is out of domain
 TOPIC_MIN_INTENTS = 4  # a word used by this many custom intents (and no built-in) names the topic
-MAX_UNKNOWN_WITH_VALUE = 1  # unknown words a slot value alone can vouch for
+MAX_UNKNOWN_WITH_VALUE = 0  # unknown words a slot value alone can vouch for
 MAX_CAPTURE_WORDS = 3  # longest unknown phrase taken as an unresolved slot value
 SLOT_PREFERENCE_MARGIN = 0.1  # how far behind an intent taking the heard slot value may score
 CAPTURE_PENALTY = 0.9  # an unresolved slot value is a little less convincing than a known one
