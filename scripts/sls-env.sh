@@ -1,7 +1,6 @@
-# Sourced by the deploy scripts: Serverless Framework v3 without telemetry, prompts or
+# Sourced by the deploy scripts: Serverless Framework v3 without telemetry, notifications or
 # update notices, and the Python that installs the Lambda's requirements.
-export SLS_TELEMETRY_DISABLED=1 SLS_TRACKING_DISABLED=1 SLS_NOTIFICATIONS_MODE=off
-export SLS_INTERACTIVE_SETUP_DISABLE=1 SLS_DEPRECATION_NOTIFICATION_MODE=warn
+export SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off SLS_DEPRECATION_NOTIFICATION_MODE=warn
 LAMBDA_PYTHON="${LAMBDA_PYTHON:-$(python3 "$(dirname "${BASH_SOURCE[0]}")/lambda_python.py")}"
 export LAMBDA_PYTHON
 sls() { npx --no-install serverless "$@"; }

@@ -1,7 +1,8 @@
 """Deployment, proven offline: the real `serverless package`, cfn-lint and the real Lambda zip.
 
-AWS is the one boundary not crossed: packaging runs with every AWS credential source hidden,
-as in CI, and the zip is run by a local Python instead of Lambda.
+AWS is the one boundary not crossed: packaging runs with every AWS credential source hidden and
+its AWS client pointed at a dead proxy (only the Python package index stays reachable, for pip),
+and the zip is run by a local Python instead of Lambda.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from functools import cached_property
 from importlib.metadata import packages_distributions
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from packaging.utils import canonicalize_name
@@ -31,6 +33,8 @@ MAX_ZIP_BYTES = 3 * 1024 * 1024
 # A stand-in CloudFront domain (AWS's documentation example): no request goes to it.
 AUDIO_BASE_URL = "https://d111111abcdef8.cloudfront.net/audio"
 SLOT_TYPES = {"cause": "CrampCause", "tip": "PreventionTip"}
+# A closed port: Serverless sends AWS calls through HTTP(S)_PROXY, so any attempt fails the run.
+DEAD_PROXY = "http://127.0.0.1:9"
 # Runs a conversation through `skill.lambda_function.handler` in a fresh interpreter, carrying
 # session attributes like Alexa does, and reports which modules came from outside the package.
 DRIVER = r"""
@@ -88,9 +92,17 @@ class Packaged:
             return [n for n in archive.namelist() if not n.endswith("/")]
 
 
+def package_index_hosts() -> list[str]:
+    """The hosts pip may need: PyPI, and any index configured through the environment."""
+    hosts = ["pypi.org", "files.pythonhosted.org"]
+    for name in ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL"):
+        hosts += [urlsplit(u).hostname or "" for u in os.environ.get(name, "").split()]
+    return [h for h in hosts if h]
+
+
 @pytest.fixture(scope="session")
 def packaged(tmp_path_factory: pytest.TempPathFactory) -> Packaged:
-    """`scripts/package.sh` once per session, with no AWS credentials anywhere in reach."""
+    """`scripts/package.sh` once per session, with no AWS credentials and no route to AWS."""
     out = tmp_path_factory.mktemp("serverless") / "package"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(
@@ -99,6 +111,9 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> Packaged:
         AWS_CONFIG_FILE=os.devnull,
         AWS_EC2_METADATA_DISABLED="true",
     )
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"):
+        env[name] = DEAD_PROXY
+    env["NO_PROXY"] = env["no_proxy"] = ",".join(package_index_hosts())
     result = subprocess.run(
         [str(ROOT / "scripts" / "package.sh"), "--package", str(out)],
         cwd=ROOT,
