@@ -1,10 +1,14 @@
 """Alexa-like language understanding built from an interaction model alone.
 
-Utterances and samples are normalised the same way (contractions, fillers, a light stemmer);
-slot values and synonyms are spotted and replaced by a placeholder for their type; the utterance
-is then compared with every sample by IDF-weighted token overlap. Out-of-domain requests go to
-AMAZON.FallbackIntent when the best match is weak, or when the utterance has words the model
-has never seen and nothing that names the skill's topic.
+Utterances and samples are normalised the same way (contractions, fillers, a light stemmer,
+one-edit spelling fixes); slot values and synonyms are spotted and replaced by a placeholder for
+their type; the utterance is then compared with every sample by IDF-weighted token overlap
+(weighted F1), each intent scoring its best sample. Unknown words in a slot position are heard
+as a value that does not resolve (ER_SUCCESS_NO_MATCH), and carrier phrases carry over between
+slot intents ("is it {cause}" also serves a tip). Out-of-domain requests go to
+AMAZON.FallbackIntent when the best match is weak, or when the utterance has words the model has
+never seen and nothing that names the skill's topic (words most custom intents share: cramp,
+leg, calf...).
 """
 
 from __future__ import annotations
