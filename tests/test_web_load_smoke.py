@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
-from bench import web_load
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_load_benchmark_runs_both_apps_without_errors(tmp_path: Path) -> None:
-    assert (
-        web_load.main(
-            [
-                "--clients",
-                "4",
-                "--requests",
-                "40",
-                "--rounds",
-                "1",
-                "--workers",
-                "1",
-                "--out",
-                str(tmp_path),
-            ]
-        )
-        == 0
-    )
+    command = [sys.executable, "-m", "bench.web_load", "--clients", "4", "--requests", "40"]
+    command += ["--rounds", "1", "--workers", "1", "--out", str(tmp_path)]
+    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    assert "throughput ratio" in completed.stdout
     results = json.loads((tmp_path / "web_load.json").read_text())
     for name in ("skill", "baseline"):
         assert results[name]["requests"] == 160

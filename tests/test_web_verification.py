@@ -57,7 +57,8 @@ def server(pki: Pki, fetched: list[str]) -> Iterator[str]:
     app = create_app(
         skill_id=SKILL_ID, dev_mode=False, fetch_chain=fetch, trusted_roots=[pki.root.cert]
     )
-    with serve(app) as base_url:
+    with pytest.MonkeyPatch.context() as env, serve(app) as base_url:
+        env.delenv("AUDIO_BASE_URL", raising=False)  # speech as text, whatever ran before
         yield base_url
 
 

@@ -40,7 +40,7 @@ def dev_server() -> Iterator[str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "skill.webservice", "--dev", "--port", str(port)],
         cwd=ROOT,
-        env={**os.environ, "SKILL_ID": SKILL_ID},
+        env={**os.environ, "SKILL_ID": SKILL_ID, "AUDIO_BASE_URL": ""},  # speech as text
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
