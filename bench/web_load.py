@@ -6,7 +6,9 @@ conversation; the hello-world gets its own intent name). The skill runs as deplo
 signatures: the skill is in dev mode (the client cannot sign) and the hello-world has the SDK's
 verifiers off. The skill still checks the application id, parses, and logs a line per request.
 Each round starts both servers in turn (alternating which goes first) and drives them with
-CLIENTS processes sending REQUESTS requests each over one keep-alive connection.
+CLIENTS processes sending REQUESTS requests each over one keep-alive connection. Next to
+throughput it reports the gunicorn workers' CPU time per request, which a busy machine
+disturbs less than wall-clock numbers.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from bench.handler_latency import (
 NAME = "web_load"
 TARGET_RATIO = 0.8
 ROOT = Path(__file__).resolve().parent.parent
+COLUMNS = ("requests", "errors", "throughput_rps", "p50_ms", "p99_ms", "server_cpu_ms_per_request")
 APPS = {"skill": "skill.webservice:create_app()", "baseline": "bench.hello_web:create_app()"}
 
 
@@ -48,8 +51,8 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(app: str, workers: int, threads: int) -> Iterator[int]:
-    """Run `app` under gunicorn on a free loopback port until the block ends; yields the port."""
+def gunicorn(app: str, workers: int, threads: int) -> Iterator[tuple[int, int]]:
+    """Run `app` under gunicorn on a free loopback port until the block ends: (port, pid)."""
     port = _free_port()
     env = {**DEPLOYED_ENV, **os.environ, "SKILL_DEV_MODE": "1"}
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
@@ -67,7 +70,7 @@ def gunicorn(app: str, workers: int, threads: int) -> Iterator[int]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"gunicorn did not start {app}") from None
                 time.sleep(0.1)
-        yield port
+        yield port, process.pid
     finally:
         process.send_signal(signal.SIGQUIT)  # gunicorn's quick shutdown
         process.wait(timeout=30)
@@ -98,16 +101,39 @@ def _client(job: tuple[int, list[bytes], int]) -> list[tuple[float, bool]]:
     return results
 
 
-def drive(port: int, bodies: list[bytes], clients: int, requests: int) -> dict[str, Any]:
-    """Send clients x requests and summarise throughput, latency and errors."""
+def workers_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) used so far by the gunicorn master's worker processes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master_pid:  # fields after the name: state, ppid, ...
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def drive(
+    port: int, master_pid: int, bodies: list[bytes], clients: int, requests: int
+) -> dict[str, Any]:
+    """Send clients x requests; throughput, latency, errors and the workers' CPU time."""
     _client((port, bodies, 4 * len(bodies)))  # warm the workers before the clock starts
     with multiprocessing.get_context("fork").Pool(clients) as pool:
-        start = time.perf_counter()
+        cpu, start = workers_cpu_seconds(master_pid), time.perf_counter()
         per_client = pool.map(_client, [(port, bodies, requests)] * clients)
         wall = time.perf_counter() - start
+        cpu = workers_cpu_seconds(master_pid) - cpu
     latencies = [seconds for results in per_client for seconds, _ in results]
     errors = sum(not ok for results in per_client for _, ok in results)
-    return {"requests": len(latencies), "errors": errors, "wall_s": wall, "latencies": latencies}
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "latencies": latencies,
+    }
 
 
 def _pool(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -120,6 +146,9 @@ def _pool(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "throughput_rps": round(len(latencies) / wall, 1),
         "p50_ms": round(percentile(latencies, 50) * 1000, 2),
         "p99_ms": round(percentile(latencies, 99) * 1000, 2),
+        "server_cpu_ms_per_request": round(
+            1000 * sum(run["cpu_s"] for run in runs) / len(latencies), 3
+        ),
     }
 
 
@@ -133,8 +162,8 @@ def measure(clients: int, requests: int, rounds: int, workers: int, threads: int
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in APPS}
     for index in range(rounds):
         for name in ("skill", "baseline") if index % 2 else ("baseline", "skill"):
-            with gunicorn(APPS[name], workers, threads) as port:
-                runs[name].append(drive(port, bodies[name], clients, requests))
+            with gunicorn(APPS[name], workers, threads) as (port, pid):
+                runs[name].append(drive(port, pid, bodies[name], clients, requests))
     skill, baseline = _pool(runs["skill"]), _pool(runs["baseline"])
     return {
         "target_ratio": TARGET_RATIO,
@@ -145,6 +174,9 @@ def measure(clients: int, requests: int, rounds: int, workers: int, threads: int
         "skill": skill,
         "baseline": baseline,
         "ratio_throughput": ratio(skill["throughput_rps"], baseline["throughput_rps"]),
+        "ratio_server_cpu_per_request": ratio(
+            skill["server_cpu_ms_per_request"], baseline["server_cpu_ms_per_request"]
+        ),
         "within_target": skill["throughput_rps"] >= TARGET_RATIO * baseline["throughput_rps"],
         "zero_errors": skill["errors"] == 0 and baseline["errors"] == 0,
     }
@@ -162,13 +194,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = measure(args.clients, args.requests, args.rounds, args.workers, args.threads)
     print_table(
-        ["app", "requests", "errors", "req/s", "p50 ms", "p99 ms"],
+        ["app", "requests", "errors", "req/s", "p50 ms", "p99 ms", "server CPU ms/req"],
         [
-            [name, r["requests"], r["errors"], r["throughput_rps"], r["p50_ms"], r["p99_ms"]]
+            [name, *(r[key] for key in COLUMNS)]
             for name, r in (("skill", results["skill"]), ("hello-world", results["baseline"]))
         ],
     )
     print(f"throughput ratio {results['ratio_throughput']} (target >= {TARGET_RATIO})")
+    print(f"server CPU per request ratio {results['ratio_server_cpu_per_request']}")
     write_results(NAME, results, args.out)
     return 0 if results["zero_errors"] else 1
 
