@@ -35,7 +35,11 @@ IMPORTTIME_LINE = re.compile(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)")
 
 
 def _python(*args: str) -> subprocess.CompletedProcess[str]:
-    """Runs a fresh interpreter in the repository root and fails loudly if it fails."""
+    """Runs a fresh interpreter in the repository root; fails loudly if the interpreter fails.
+
+    PYTHON* variables are dropped (PYTHONDONTWRITEBYTECODE, PYTHONPROFILEIMPORTTIME...): they
+    would change what is measured.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
