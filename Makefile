@@ -60,7 +60,7 @@ serve: $(PY_STAMP)
 # .serverless/; `deploy` needs AWS credentials and SKILL_ID; `deploy-skill` needs the ASK CLI.
 .PHONY: package deploy deploy-skill lambda-requirements
 package: $(NPM_STAMP)
-	scripts/package.sh --package .serverless
+	scripts/package.sh .serverless
 
 deploy: $(NPM_STAMP)
 	scripts/deploy.sh $(if $(STAGE),--stage $(STAGE)) $(if $(REGION),--region $(REGION))

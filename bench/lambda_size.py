@@ -54,7 +54,7 @@ def package(out: Path) -> float:
     """Runs the real offline packaging into `out`; returns its wall seconds."""
     start = time.perf_counter()
     subprocess.run(
-        [str(ROOT / "scripts" / "package.sh"), "--package", str(out)],
+        [str(ROOT / "scripts" / "package.sh"), str(out)],
         cwd=ROOT,
         capture_output=True,
         check=True,

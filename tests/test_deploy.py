@@ -115,7 +115,7 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> Packaged:
         env[name] = DEAD_PROXY
     env["NO_PROXY"] = env["no_proxy"] = ",".join(package_index_hosts())
     result = subprocess.run(
-        [str(ROOT / "scripts" / "package.sh"), "--package", str(out)],
+        [str(ROOT / "scripts" / "package.sh"), str(out)],
         cwd=ROOT,
         env=env,
         capture_output=True,
