@@ -47,7 +47,8 @@ NEUTRAL = _wordset(
     single whole same other another such exactly totally completely pretty fairly rather
     seem seems seemed keeps kept started starting begin began wonder wondering curious asking
     question questions know knew tell told severe sudden intense sharp strong painful agonising
-    agonizing excruciating unbearable constant frequent occasional random weird strange odd"""
+    agonizing excruciating unbearable constant frequent occasional random weird strange odd
+    left right lower upper inner outer both whole entire front side bottom top"""
 )
 
 _IRREGULAR = {
