@@ -209,7 +209,10 @@ def main(argv: list[str] | None = None) -> None:
         "--dev", action="store_true", help="switch off signature and timestamp checks (local only)"
     )
     args = parser.parse_args(argv)
-    app = create_app(dev_mode=True if args.dev else None)
+    try:
+        app = create_app(dev_mode=True if args.dev else None)
+    except RuntimeError as error:
+        parser.error(f"{error} (set SKILL_ID, or use --dev locally)")
     app.run(host=args.host, port=args.port, threaded=True)
 
 
