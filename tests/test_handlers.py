@@ -28,7 +28,7 @@ def assert_well_formed(turn) -> None:
         assert not turn.reprompt
         assert "?" not in turn.speech
     else:
-        assert turn.reprompt
+        assert turn.reprompt.endswith("?")
         assert turn.speech.endswith("?")
     if turn.card:
         assert turn.card["content"].endswith(content.disclaimer)

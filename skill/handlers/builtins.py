@@ -27,7 +27,7 @@ class LaunchRequestHandler(AbstractRequestHandler):
         return ask(
             handler_input,
             [prompts["welcome"], prompts["welcome_examples"], prompts["what_next"]],
-            [prompts["home"]],
+            [prompts["home"], prompts["what_next"]],
             card=Card(content.cards["welcome"], prompts["home"]),
             state=State(),
         )
@@ -68,7 +68,7 @@ class FallbackIntentHandler(IntentHandler):
         return ask(
             handler_input,
             [prompts["fallback"], prompts["home"], prompts["what_next"]],
-            [prompts["home"]],
+            [prompts["home"], prompts["what_next"]],
         )
 
 

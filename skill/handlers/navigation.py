@@ -23,7 +23,7 @@ def speak_home(handler_input: HandlerInput, *lead: str) -> Response:
     return ask(
         handler_input,
         [*lead, prompts["home"], prompts["what_next"]],
-        [prompts["home"]],
+        [prompts["home"], prompts["what_next"]],
         state=State(),
     )
 
@@ -55,7 +55,12 @@ class YesIntentHandler(IntentHandler):
         if state.question == "relief":
             return speak_summary(handler_input, content.topics["RELIEF"])
         prompts = content.prompts
-        return ask(handler_input, [prompts["what_next"]], [prompts["home"]], state=State())
+        return ask(
+            handler_input,
+            [prompts["what_next"]],
+            [prompts["home"], prompts["what_next"]],
+            state=State(),
+        )
 
 
 class NoIntentHandler(IntentHandler):
