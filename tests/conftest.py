@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from web_support import Pki, make_pki
 
 from skill import ssml
 from skill.lambda_function import handler
@@ -100,3 +101,9 @@ def new_conversation() -> type[Conversation]:
 def model() -> dict[str, Any]:
     """The en-US interaction model."""
     return json.loads(MODEL_PATH.read_text())["interactionModel"]["languageModel"]
+
+
+@pytest.fixture(scope="session")
+def pki() -> Pki:
+    """A throwaway PKI (root, intermediate, Alexa-like leaves) for the web tests."""
+    return make_pki()

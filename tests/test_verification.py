@@ -12,7 +12,7 @@ import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, redirect
-from web_support import CHAIN_URL, SKILL_ID, Pki, chain_pem, make_pki, serve, signed_headers
+from web_support import CHAIN_URL, SKILL_ID, Pki, chain_pem, serve, signed_headers
 
 from skill.simulator import envelopes
 from skill.verification import (
@@ -21,12 +21,6 @@ from skill.verification import (
     download_chain,
     normalise_cert_url,
 )
-
-
-@pytest.fixture(scope="module")
-def pki() -> Pki:
-    """A throwaway PKI for this module."""
-    return make_pki()
 
 
 @pytest.mark.parametrize(

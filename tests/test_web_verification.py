@@ -22,7 +22,6 @@ from web_support import (
     SKILL_ID,
     Pki,
     assert_alexa_response,
-    make_pki,
     post,
     serve,
     signed_headers,
@@ -30,12 +29,6 @@ from web_support import (
 
 from skill.simulator import envelopes
 from skill.webservice import MAX_BODY_BYTES, create_app
-
-
-@pytest.fixture(scope="module")
-def pki() -> Pki:
-    """A throwaway PKI for this module."""
-    return make_pki()
 
 
 @pytest.fixture(scope="module")
