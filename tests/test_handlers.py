@@ -256,11 +256,19 @@ def test_other_locales_answer_in_the_default_language(new_conversation):
     assert talk.launch().speech.startswith("Welcome to Leg Cramp Helper.")
 
 
-def test_requests_for_another_skill_are_refused():
+def test_requests_for_another_skill_are_refused(monkeypatch):
     ours = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
-    handler = create_skill_builder(ours).lambda_handler()
+    monkeypatch.setenv("SKILL_ID", ours)
+    handler = create_skill_builder().lambda_handler()  # as skill/lambda_function.py builds it
     stranger = envelopes.launch(envelopes.Session())
     with pytest.raises(AskSdkException, match="Skill ID Verification failed"):
         handler(stranger, None)
     mine = handler(envelopes.launch(envelopes.Session(skill_id=ours)), None)
     assert mine["response"]["outputSpeech"]["ssml"].startswith("<speak><p>Welcome")
+
+
+def test_no_skill_id_in_the_environment_checks_nothing(monkeypatch):
+    monkeypatch.delenv("SKILL_ID", raising=False)
+    handler = create_skill_builder().lambda_handler()
+    anyone = handler(envelopes.launch(envelopes.Session(skill_id="amzn1.ask.skill.other")), None)
+    assert anyone["response"]["shouldEndSession"] is False
