@@ -10,7 +10,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.ui import Reprompt, SimpleCard, SsmlOutputSpeech
 
 from skill.handlers.base import IntentHandler
-from skill.handlers.content import speak_detail, speak_summary, speak_tip
+from skill.handlers.content import ask_which, speak_detail, speak_summary, speak_tip
 from skill.responses import ask, content_of, state_of, tell
 from skill.state import State
 
@@ -46,8 +46,7 @@ class YesIntentHandler(IntentHandler):
         if state.question == "more" and item:
             return speak_detail(handler_input, item)
         if state.question == "cause_detail":
-            prompt = content.prompts["which_cause"]
-            return ask(handler_input, [prompt], [prompt], state=state.but(question=None))
+            return ask_which(handler_input, "which_cause")
         if state.question == "tip_walk":
             return speak_tip(handler_input, 0)
         if state.question == "next_tip" and state.tip_index is not None:
