@@ -57,13 +57,16 @@ serve: $(PY_STAMP)
 	SKILL_ID=$(SKILL_ID) $(PY) -m skill.webservice --port $(SERVE_PORT) $(SERVE_FLAGS)
 
 # Deploying (README, "Deploying"). `package` builds the Lambda zip and template offline into
-# .serverless/; `deploy` needs AWS credentials and SKILL_ID; `deploy-skill` needs the ASK CLI.
+# .serverless/ (us-east-1) and .serverless/<region>/ (the other Alexa regions); `deploy` needs
+# AWS credentials and SKILL_ID; `deploy-skill` needs the ASK CLI. REGIONS="eu-west-1 ..." picks
+# some of us-east-1, eu-west-1 and us-west-2 (default: all three).
 .PHONY: package deploy deploy-skill lambda-requirements
+REGION_FLAGS = $(if $(STAGE),--stage $(STAGE)) $(if $(REGIONS),--regions "$(REGIONS)")
 package: $(NPM_STAMP)
-	scripts/package.sh .serverless
+	scripts/package.sh .serverless $(REGION_FLAGS)
 
 deploy: $(NPM_STAMP)
-	scripts/deploy.sh $(if $(STAGE),--stage $(STAGE)) $(if $(REGION),--region $(REGION))
+	scripts/deploy.sh $(REGION_FLAGS)
 
 deploy-skill:
 	scripts/deploy_skill.sh

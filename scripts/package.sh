@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
-# Build the Lambda zip and the CloudFormation template offline: no AWS account, no credentials.
-# Usage: scripts/package.sh OUTPUT_DIR [serverless package options, e.g. --stage prod]
+# Build the Lambda zip and the CloudFormation template offline, for each AWS region Alexa calls
+# from: no AWS account, no credentials. us-east-1 (the manifest's default endpoint) lands in
+# OUTPUT_DIR itself, every other region in OUTPUT_DIR/<region>/.
+# Usage: scripts/package.sh OUTPUT_DIR [--regions "eu-west-1 ..."] [serverless options, e.g. --stage prod]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out="$(realpath -m "${1:?usage: scripts/package.sh OUTPUT_DIR [options]}")"
+out="$(realpath -m "${1:?usage: scripts/package.sh OUTPUT_DIR [--regions LIST] [options]}")"
 shift
+selection="" options=()
+while (($#)); do
+  case "$1" in
+    --regions) selection="${2?--regions needs a list}"; shift 2 ;;
+    --region | -r) echo "package.sh: name regions with --regions" >&2; exit 2 ;;
+    *) options+=("$1"); shift ;;
+  esac
+done
+regions="$(python3 scripts/alexa_regions.py "$selection")"
+default_region="$(python3 scripts/alexa_regions.py | cut -d' ' -f1)"
 source scripts/sls-env.sh
 # Packaging must not need AWS: hide every credential source the AWS SDK would look at.
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_PROFILE
@@ -12,12 +24,40 @@ export AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONFIG_FILE=/dev/null AWS_EC2_M
 # The skill id is baked into the trigger; a stand-in keeps offline builds possible.
 export SKILL_ID="${SKILL_ID:-amzn1.ask.skill.00000000-0000-0000-0000-000000000000}"
 
-# Serverless stages its work in <service>/.serverless, so two builds at once in one checkout
-# would trample each other: build in a private copy of the work tree instead.
+# Serverless stages its work in <service>/.serverless, so builds at once in one checkout would
+# trample each other: each region builds in its own private copy of the work tree, all at once.
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 tar --exclude=./.git --exclude=./.venv --exclude=./node_modules --exclude=./.serverless \
-  --exclude=./build --exclude='__pycache__' -cf - . | tar -xf - -C "$work"
-ln -s "$PWD/node_modules" "$work/node_modules"
-cd "$work"
-sls package --package "$out" "$@"
+  --exclude=./build --exclude='__pycache__' -cf "$work/tree.tar" .
+build() {
+  mkdir "$work/$1"
+  tar -xf "$work/tree.tar" -C "$work/$1"
+  ln -s "$PWD/node_modules" "$work/$1/node_modules"
+  (cd "$work/$1" && sls package --region "$1" ${options[@]+"${options[@]}"}) >"$work/$1.log" 2>&1
+}
+declare -A builds
+for region in $regions; do
+  build "$region" &
+  builds[$region]=$!
+done
+
+# OUTPUT_DIR holds exactly the regions just built: no artifact of an earlier build stays.
+mkdir -p "$out"
+rm -rf "$out"/leg-cramp-helper.zip "$out"/cloudformation-template-*.json "$out"/serverless-state.json
+for region in $(python3 scripts/alexa_regions.py); do rm -rf "${out:?}/$region"; done
+status=0
+for region in $regions; do
+  if ! wait "${builds[$region]}"; then
+    echo "package.sh: packaging for $region failed:" >&2
+    cat "$work/$region.log" >&2
+    status=1
+    continue
+  fi
+  target="$out"
+  [[ $region == "$default_region" ]] || target="$out/$region"
+  mkdir -p "$target"
+  find "$work/$region/.serverless" -maxdepth 1 -type f -exec cp -t "$target" {} +
+  echo "Packaged $region into ${target#"$PWD"/}"
+done
+exit "$status"

@@ -1,8 +1,10 @@
-"""Fill the skill manifest's Lambda endpoint from the deployed stack's outputs.
+"""Fill the skill manifest's Lambda endpoints from the deployed stacks' outputs.
 
-Reads `aws cloudformation describe-stacks` JSON (a file, or `-` for stdin) and writes an ASK CLI
-skill package: `<out>/skill.json` with `apis.custom.endpoint.uri` set to the function ARN, and
-`<out>/interactionModels/custom/<locale>.json` copied from `interaction_model/`.
+Reads `aws cloudformation describe-stacks` JSON, one per deployed region (files, or `-` for
+stdin), and writes an ASK CLI skill package: `<out>/skill.json` whose `apis.custom.regions` point
+each Alexa region (NA, EU, FE) at the function in its AWS region, with North America's as the
+default `apis.custom.endpoint.uri`, and `<out>/interactionModels/custom/<locale>.json` copied
+from `interaction_model/`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import shutil
 import sys
 from pathlib import Path
 from typing import Any
+
+from alexa_regions import ALEXA_REGIONS, DEFAULT_ALEXA_REGION, alexa_region
 
 ROOT = Path(__file__).resolve().parent.parent
 ARN_OUTPUT = "SkillFunctionArn"
@@ -39,14 +43,32 @@ def function_arn(describe_stacks: dict[str, Any]) -> str:
     return arn
 
 
-def with_endpoint(manifest: dict[str, Any], arn: str) -> dict[str, Any]:
-    """A copy of the manifest whose custom API points at the Lambda."""
+def regional_arns(arns: list[str]) -> dict[str, str]:
+    """Alexa region code -> function ARN, in NA, EU, FE order; one function per region."""
+    by_region: dict[str, str] = {}
+    for arn in arns:
+        code = alexa_region(arn.split(":")[3])
+        if code in by_region:
+            raise DeployOutputError(f"two deploy outputs for {code}: {by_region[code]} and {arn}")
+        by_region[code] = arn
+    if DEFAULT_ALEXA_REGION not in by_region:
+        raise DeployOutputError(
+            f"no deploy output from {ALEXA_REGIONS[DEFAULT_ALEXA_REGION]}: its function is the"
+            " default endpoint, so deploy that region too"
+        )
+    return {code: by_region[code] for code in ALEXA_REGIONS if code in by_region}
+
+
+def with_endpoints(manifest: dict[str, Any], arns: dict[str, str]) -> dict[str, Any]:
+    """A copy of the manifest whose custom API points each Alexa region at its Lambda."""
     filled = json.loads(json.dumps(manifest))
-    filled["manifest"]["apis"]["custom"]["endpoint"] = {"uri": arn}
+    custom = filled["manifest"]["apis"]["custom"]
+    custom["endpoint"] = {"uri": arns[DEFAULT_ALEXA_REGION]}
+    custom["regions"] = {code: {"endpoint": {"uri": arn}} for code, arn in arns.items()}
     return filled
 
 
-def write_skill_package(arn: str, out: Path, root: Path = ROOT) -> Path:
+def write_skill_package(arns: dict[str, str], out: Path, root: Path = ROOT) -> Path:
     """Write the manifest and interaction models under `out`; returns the manifest's path."""
     manifest = json.loads((root / "skill.json").read_text(encoding="utf-8"))
     models = out / "interactionModels" / "custom"
@@ -54,23 +76,31 @@ def write_skill_package(arn: str, out: Path, root: Path = ROOT) -> Path:
     for model in sorted((root / "interaction_model").glob("*.json")):
         shutil.copyfile(model, models / model.name)
     target = out / "skill.json"
-    target.write_text(json.dumps(with_endpoint(manifest, arn), indent=2) + "\n", encoding="utf-8")
+    target.write_text(json.dumps(with_endpoints(manifest, arns), indent=2) + "\n", encoding="utf-8")
     return target
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Read the deploy output, write the skill package, print the manifest's path."""
+    """Read the deploy outputs, write the skill package, print the manifest's path."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--outputs", required=True, help="describe-stacks JSON file, or -")
+    parser.add_argument(
+        "--outputs",
+        required=True,
+        action="append",
+        help="describe-stacks JSON file, or -; once per deployed region",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "skill-package")
     args = parser.parse_args(argv)
     try:
-        text = sys.stdin.read() if args.outputs == "-" else Path(args.outputs).read_text("utf-8")
-        arn = function_arn(json.loads(text))
+        texts = [
+            sys.stdin.read() if name == "-" else Path(name).read_text("utf-8")
+            for name in args.outputs
+        ]
+        arns = regional_arns([function_arn(json.loads(text)) for text in texts])
     except (OSError, ValueError) as e:
         print(f"skill_manifest: {e}", file=sys.stderr)
         return 1
-    print(write_skill_package(arn, args.out))
+    print(write_skill_package(arns, args.out))
     return 0
 
 

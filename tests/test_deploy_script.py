@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "deploy" / "describe-stacks.json"
+FIXTURES = ROOT / "tests" / "fixtures" / "deploy"
 SKILL_ID = "amzn1.ask.skill.6f1d2c3b-0a9e-4d8c-b7a6-5e4f3d2c1b0a"
 FAKE_AWS = """#!/bin/sh
 echo "aws $*" >> "$FAKE_LOG"

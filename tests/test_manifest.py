@@ -1,7 +1,7 @@
-"""The skill manifest (`skill.json`, ASK CLI shape) and the script that fills in its endpoint.
+"""The skill manifest (`skill.json`, ASK CLI shape) and the script that fills in its endpoints.
 
-AWS is not reached: the deploy output is a recorded `aws cloudformation describe-stacks`
-response in tests/fixtures/deploy, a stand-in for the real stack.
+AWS is not reached: the deploy outputs are recorded `aws cloudformation describe-stacks`
+responses in tests/fixtures/deploy, one per region, stand-ins for the real stacks.
 """
 
 from __future__ import annotations
@@ -17,7 +17,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "skill_manifest.py"
-DEPLOY_OUTPUT = ROOT / "tests" / "fixtures" / "deploy" / "describe-stacks.json"
+DEPLOY_OUTPUTS = {
+    region: ROOT / "tests" / "fixtures" / "deploy" / f"describe-stacks-{region}.json"
+    for region in ("us-east-1", "eu-west-1", "us-west-2")
+}
+DEPLOY_OUTPUT = DEPLOY_OUTPUTS["us-east-1"]
+FUNCTION = "arn:aws:lambda:{}:123456789012:function:leg-cramp-helper-dev-skill"
 # The category enum of the skill manifest schema (Alexa Skills Kit), as the ASK tools list it.
 ASK_CATEGORIES = frozenset(
     [
@@ -207,10 +212,10 @@ def test_endpoint_is_filled_from_the_deploy_output(
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(tmp_path / "skill.json")
     written = json.loads((tmp_path / "skill.json").read_text())["manifest"]
-    assert written["apis"]["custom"]["endpoint"] == {
-        "uri": "arn:aws:lambda:us-east-1:123456789012:function:leg-cramp-helper-dev-skill"
+    assert written["apis"]["custom"].pop("endpoint") == {"uri": FUNCTION.format("us-east-1")}
+    assert written["apis"]["custom"].pop("regions") == {
+        "NA": {"endpoint": {"uri": FUNCTION.format("us-east-1")}}
     }
-    del written["apis"]["custom"]["endpoint"]
     assert written == manifest
     model = tmp_path / "interactionModels" / "custom" / "en-US.json"
     assert model.read_bytes() == (ROOT / "interaction_model" / "en-US.json").read_bytes()
@@ -247,3 +252,71 @@ def test_bad_deploy_output_is_refused_clearly(
     assert result.returncode == 1
     assert message in result.stderr
     assert not (tmp_path / "skill.json").exists()
+
+
+def test_every_alexa_region_gets_the_function_in_its_own_aws_region(
+    tmp_path: Path, manifest: dict[str, Any]
+) -> None:
+    """NA, EU and FE each point at their region's Lambda; North America's is the default."""
+    outputs = [
+        a
+        for region in ("us-west-2", "eu-west-1", "us-east-1")
+        for a in ("--outputs", str(DEPLOY_OUTPUTS[region]))
+    ]
+    result = run_script(*outputs, "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    written = json.loads((tmp_path / "skill.json").read_text())["manifest"]
+    custom = written["apis"]["custom"]
+    assert custom["endpoint"] == {"uri": FUNCTION.format("us-east-1")}
+    assert custom["regions"] == {
+        "NA": {"endpoint": {"uri": FUNCTION.format("us-east-1")}},
+        "EU": {"endpoint": {"uri": FUNCTION.format("eu-west-1")}},
+        "FE": {"endpoint": {"uri": FUNCTION.format("us-west-2")}},
+    }
+    assert list(custom["regions"]) == ["NA", "EU", "FE"]
+    del custom["endpoint"], custom["regions"]
+    assert written == manifest
+
+
+def test_only_deployed_regions_are_listed(tmp_path: Path) -> None:
+    """A region with no stack gets no endpoint: Alexa then uses the default one for it."""
+    result = run_script(
+        "--outputs",
+        str(DEPLOY_OUTPUTS["us-east-1"]),
+        "--outputs",
+        str(DEPLOY_OUTPUTS["us-west-2"]),
+        "--out",
+        str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    custom = json.loads((tmp_path / "skill.json").read_text())["manifest"]["apis"]["custom"]
+    assert set(custom["regions"]) == {"NA", "FE"}
+    assert custom["regions"]["FE"]["endpoint"]["uri"] == FUNCTION.format("us-west-2")
+
+
+def stack_in(region: str, arn_region: str | None = None) -> str:
+    """The recorded deploy output of `region`, its function ARN moved to `arn_region`."""
+    text = DEPLOY_OUTPUTS[region].read_text()
+    return text.replace(f"lambda:{region}:", f"lambda:{arn_region}:") if arn_region else text
+
+
+@pytest.mark.parametrize(
+    ("deploy_outputs", "message"),
+    [
+        ([stack_in("eu-west-1"), stack_in("us-west-2")], "no deploy output from us-east-1"),
+        ([stack_in("us-east-1"), stack_in("us-east-1")], "two deploy outputs for NA"),
+        ([stack_in("us-east-1"), stack_in("eu-west-1", "eu-central-1")], "eu-central-1 is not"),
+    ],
+)
+def test_regional_outputs_that_cannot_make_a_manifest_are_refused(
+    tmp_path: Path, deploy_outputs: list[str], message: str
+) -> None:
+    """No default endpoint, two stacks for one Alexa region, a region Alexa never calls."""
+    args = []
+    for i, text in enumerate(deploy_outputs):
+        (tmp_path / f"outputs-{i}.json").write_text(text)
+        args += ["--outputs", str(tmp_path / f"outputs-{i}.json")]
+    result = run_script(*args, "--out", str(tmp_path / "package"))
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert not (tmp_path / "package" / "skill.json").exists()
