@@ -24,7 +24,8 @@ def alexa_region(aws_region: str) -> str:
     for code, region in ALEXA_REGIONS.items():
         if region == aws_region:
             return code
-    raise ValueError(f"{aws_region} is not an Alexa region: use {' '.join(ALEXA_REGIONS.values())}")
+    regions = " ".join(ALEXA_REGIONS.values())
+    raise ValueError(f"{aws_region} is not an AWS region Alexa calls from: use {regions}")
 
 
 def select(text: str = "") -> list[str]:
