@@ -1,4 +1,5 @@
-"""Deployment, proven offline: the real `serverless package`, cfn-lint and the real Lambda zip.
+"""Deployment, proven offline: the real `serverless package` for each AWS region Alexa calls
+from, cfn-lint and the real Lambda zip.
 
 AWS is the one boundary not crossed: packaging runs with every AWS credential source hidden and
 its AWS client pointed at a dead proxy (only the Python package index stays reachable, for pip),
@@ -33,6 +34,15 @@ MAX_ZIP_BYTES = 3 * 1024 * 1024
 # A stand-in CloudFront domain (AWS's documentation example): no request goes to it.
 AUDIO_BASE_URL = "https://d111111abcdef8.cloudfront.net/audio"
 SLOT_TYPES = {"cause": "CrampCause", "tip": "PreventionTip"}
+# The AWS regions Alexa calls from (scripts/alexa_regions.py): North America's is the default.
+REGIONS = ("us-east-1", "eu-west-1", "us-west-2")
+AUDIO_RESOURCES = {
+    "AudioBucket",
+    "AudioBucketPolicy",
+    "AudioOriginAccessControl",
+    "AudioDistribution",
+}
+AUDIO_OUTPUTS = {"AudioBucketName", "AudioDistributionId", "AudioBaseUrl"}
 # A closed port: Serverless sends AWS calls through HTTP(S)_PROXY, so any attempt fails the run.
 DEAD_PROXY = "http://127.0.0.1:9"
 # Runs a conversation through `skill.lambda_function.handler` in a fresh interpreter, carrying
@@ -101,12 +111,14 @@ def package_index_hosts() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def packaged(tmp_path_factory: pytest.TempPathFactory) -> Packaged:
-    """`scripts/package.sh` once per session, with no AWS credentials and no route to AWS."""
+def regional(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Packaged]:
+    """`scripts/package.sh` once per session for every region, with no AWS credentials and no
+    route to AWS; the regions without clips of their own are given the stand-in clip URL."""
     out = tmp_path_factory.mktemp("serverless") / "package"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(
         SKILL_ID=SKILL_ID,
+        AUDIO_BASE_URL=AUDIO_BASE_URL,
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
         AWS_CONFIG_FILE=os.devnull,
         AWS_EC2_METADATA_DISABLED="true",
@@ -124,7 +136,14 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> Packaged:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    return Packaged(out)
+    # The default region's package where the README says; every other one in its own folder.
+    return {region: Packaged(out if region == REGIONS[0] else out / region) for region in REGIONS}
+
+
+@pytest.fixture(scope="session")
+def packaged(regional: dict[str, Packaged]) -> Packaged:
+    """The package of the default region, us-east-1."""
+    return regional[REGIONS[0]]
 
 
 @pytest.fixture(scope="session")
@@ -164,10 +183,17 @@ def test_function_runs_the_skill_on_python_3_12_within_alexas_deadline(packaged:
     assert 128 < function["MemorySize"] <= 512
     variables = function["Environment"]["Variables"]
     assert variables["SKILL_ID"] == SKILL_ID
+    # Its own distribution where the clips are hosted; elsewhere the URL `make deploy` gives.
     assert variables["AUDIO_BASE_URL"] == {
-        "Fn::Join": [
-            "",
-            ["https://", {"Fn::GetAtt": ["AudioDistribution", "DomainName"]}, "/audio"],
+        "Fn::If": [
+            "HostsAudio",
+            {
+                "Fn::Join": [
+                    "",
+                    ["https://", {"Fn::GetAtt": ["AudioDistribution", "DomainName"]}, "/audio"],
+                ]
+            },
+            AUDIO_BASE_URL,
         ]
     }
 
@@ -215,11 +241,13 @@ def test_clips_are_served_over_https_only(packaged: Packaged) -> None:
     assert control["OriginAccessControlConfig"]["SigningBehavior"] == "always"
 
 
-def test_cfn_lint_finds_nothing_wrong(packaged: Packaged) -> None:
-    """cfn-lint reports no error and no warning in the generated template."""
-    template = packaged.directory / "cloudformation-template-update-stack.json"
+@pytest.mark.parametrize("region", REGIONS)
+def test_cfn_lint_finds_nothing_wrong(regional: dict[str, Packaged], region: str) -> None:
+    """cfn-lint, checking against the region's own resource specs, reports no error or warning."""
+    template = regional[region].directory / "cloudformation-template-update-stack.json"
+    cfn_lint = str(Path(sys.executable).parent / "cfn-lint")
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "cfn-lint"), "--format", "json", str(template)],
+        [cfn_lint, "--format", "json", "--regions", region, "--template", str(template)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -231,18 +259,79 @@ def test_cfn_lint_finds_nothing_wrong(packaged: Packaged) -> None:
     assert result.returncode in (0, 8), result.stderr  # 8: informational findings only
 
 
-def test_stack_outputs_are_what_the_deploy_scripts_read(packaged: Packaged) -> None:
-    """The outputs `scripts/deploy.sh` reads exist, and the deploy-output fixture matches them."""
-    outputs = packaged.template["Outputs"]
-    assert outputs["SkillFunctionArn"]["Value"] == {"Fn::GetAtt": ["SkillLambdaFunction", "Arn"]}
-    assert {"AudioBucketName", "AudioDistributionId", "AudioBaseUrl"} <= set(outputs)
-    fixture = json.loads((ROOT / "tests/fixtures/deploy/describe-stacks.json").read_text())
-    stack = fixture["Stacks"][0]
-    assert set(outputs) <= {o["OutputKey"] for o in stack["Outputs"]}
+def condition_holds(expression: dict[str, Any], region: str) -> bool:
+    """A template condition's value in `region`: Fn::Equals of literals and AWS::Region."""
+    ((function, (left, right)),) = expression.items()
+    assert function == "Fn::Equals", f"cannot evaluate {function} offline"
+    values = [region if arg == {"Ref": "AWS::Region"} else arg for arg in (left, right)]
+    assert all(isinstance(v, str) for v in values), expression
+    return values[0] == values[1]
+
+
+def created_in(packaged: Packaged, region: str) -> tuple[set[str], set[str]]:
+    """The resources and outputs CloudFormation creates from the template in `region`."""
+    conditions = {
+        name: condition_holds(expression, region)
+        for name, expression in packaged.template.get("Conditions", {}).items()
+    }
+
+    def present(entries: dict[str, Any]) -> set[str]:
+        return {k for k, v in entries.items() if conditions.get(v.get("Condition"), True)}
+
+    return present(packaged.resources), present(packaged.template["Outputs"])
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_stack_outputs_are_what_the_deploy_scripts_read(
+    regional: dict[str, Packaged], region: str
+) -> None:
+    """The outputs `scripts/deploy.sh` reads exist in each region, and match its recorded output."""
+    packaged = regional[region]
+    _, outputs = created_in(packaged, region)
+    assert "SkillFunctionArn" in outputs
+    assert packaged.template["Outputs"]["SkillFunctionArn"]["Value"] == {
+        "Fn::GetAtt": ["SkillLambdaFunction", "Arn"]
+    }
+    path = ROOT / "tests" / "fixtures" / "deploy" / f"describe-stacks-{region}.json"
+    stack = json.loads(path.read_text())["Stacks"][0]
+    recorded = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+    assert outputs <= set(recorded)
+    assert not (set(recorded) - outputs) & AUDIO_OUTPUTS, "recorded clip outputs it lacks"
     name = packaged.resources["SkillLambdaFunction"]["Properties"]["FunctionName"]
-    arn = next(o["OutputValue"] for o in stack["Outputs"] if o["OutputKey"] == "SkillFunctionArn")
-    assert arn.endswith(f":function:{name}")
+    assert recorded["SkillFunctionArn"] == f"arn:aws:lambda:{region}:123456789012:function:{name}"
     assert stack["StackName"] == "leg-cramp-helper-dev"
+    assert stack["StackId"].startswith(f"arn:aws:cloudformation:{region}:")
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_only_the_default_region_hosts_the_clips(
+    regional: dict[str, Packaged], region: str
+) -> None:
+    """One bucket and one distribution for everyone: us-east-1 creates them, no other region."""
+    resources, outputs = created_in(regional[region], region)
+    if region == REGIONS[0]:
+        assert resources >= AUDIO_RESOURCES and outputs >= AUDIO_OUTPUTS
+    else:
+        assert not resources & AUDIO_RESOURCES and not outputs & AUDIO_OUTPUTS
+    assert {"SkillLambdaFunction", "SkillLambdaPermissionAlexaSkill1"} <= resources
+
+
+def test_every_region_gets_the_same_stack_and_code(regional: dict[str, Packaged]) -> None:
+    """The templates differ only in the artifact's upload key; the zips hold the same files."""
+
+    def without_artifact_key(packaged: Packaged) -> dict[str, Any]:
+        template = json.loads(json.dumps(packaged.template))
+        del template["Resources"]["SkillLambdaFunction"]["Properties"]["Code"]["S3Key"]
+        return template
+
+    def contents(packaged: Packaged) -> dict[str, int]:
+        with zipfile.ZipFile(packaged.zip_path) as archive:
+            return {info.filename: info.CRC for info in archive.infolist()}
+
+    default = regional[REGIONS[0]]
+    for region in REGIONS[1:]:
+        assert without_artifact_key(regional[region]) == without_artifact_key(default), region
+        assert contents(regional[region]) == contents(default), region
 
 
 def test_zip_is_under_three_mib_and_carries_nothing_for_other_places(packaged: Packaged) -> None:
