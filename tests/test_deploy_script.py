@@ -49,6 +49,14 @@ echo "npx $*" >> "$FAKE_LOG"
 esac
 """
 
+# What follows the clips in every deploy of both other regions: each stack, then its outputs.
+EUROPE_THEN_FAR_EAST = [
+    "npx --no-install serverless eu-west-1",
+    "aws cloudformation describe-stacks eu-west-1",
+    "npx --no-install serverless us-west-2",
+    "aws cloudformation describe-stacks us-west-2",
+]
+
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
@@ -148,10 +156,7 @@ def test_first_deploy_creates_every_region_with_the_clips_hosted_first(
         "aws cloudformation describe-stacks us-east-1",
         "aws s3 sync us-east-1",
         "aws cloudfront create-invalidation",
-        "npx --no-install serverless eu-west-1",
-        "aws cloudformation describe-stacks eu-west-1",
-        "npx --no-install serverless us-west-2",
-        "aws cloudformation describe-stacks us-west-2",
+        *EUROPE_THEN_FAR_EAST,
     ]
     assert calls[1] == "npx --no-install serverless deploy --stage dev --region us-east-1"
     sync = calls[3].split()
@@ -188,10 +193,7 @@ def test_update_uploads_clips_before_any_code_and_skips_an_empty_invalidation(
         "npx --no-install serverless us-east-1",
         "aws cloudformation describe-stacks us-east-1",
         "aws s3 sync us-east-1",
-        "npx --no-install serverless eu-west-1",
-        "aws cloudformation describe-stacks eu-west-1",
-        "npx --no-install serverless us-west-2",
-        "aws cloudformation describe-stacks us-west-2",
+        *EUROPE_THEN_FAR_EAST,
     ]
     assert "--stack-name leg-cramp-helper-prod" in calls[0]
     assert calls[2].endswith("deploy --stage prod --region us-east-1")
@@ -205,10 +207,7 @@ def test_make_deploy_regions_picks_some_in_deploy_order(repo: Path, tmp_path: Pa
     assert kinds(calls) == [
         "aws cloudformation describe-stacks us-east-1",
         "aws s3 sync us-east-1",
-        "npx --no-install serverless eu-west-1",
-        "aws cloudformation describe-stacks eu-west-1",
-        "npx --no-install serverless us-west-2",
-        "aws cloudformation describe-stacks us-west-2",
+        *EUROPE_THEN_FAR_EAST,
     ]
     assert given_audio_url(tmp_path, "eu-west-1") == AUDIO_BASE_URL
     assert set(regions_in_manifest(repo)) == {"NA", "EU", "FE"}
