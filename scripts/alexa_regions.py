@@ -13,10 +13,9 @@ import sys
 
 # Alexa region code (skill manifest `apis.custom.regions`) -> the AWS region its requests come from.
 ALEXA_REGIONS = {"NA": "us-east-1", "EU": "eu-west-1", "FE": "us-west-2"}
-# The Alexa region of the manifest's default endpoint.
+# The Alexa region of the manifest's default endpoint; its stack also hosts the clips, and it
+# comes first in ALEXA_REGIONS, so first in deploy order (serverless.yml: HostsAudio).
 DEFAULT_ALEXA_REGION = "NA"
-# The one stack with the S3 bucket and CloudFront distribution for the clips (serverless.yml).
-AUDIO_REGION = ALEXA_REGIONS[DEFAULT_ALEXA_REGION]
 
 
 def alexa_region(aws_region: str) -> str:
