@@ -520,3 +520,17 @@ def test_zip_refuses_requests_for_another_skill(unpacked: Path) -> None:
     events = conversation(skill_id="amzn1.ask.skill.00000000-dead-beef-0000-000000000000")[:1]
     in_zip = run_handler([lambda_python(), "-S"], unpacked, events, {"SKILL_ID": SKILL_ID})
     assert "response" not in in_zip["results"][0]
+
+
+def test_packaging_a_region_alexa_does_not_call_from_is_refused(tmp_path: Path) -> None:
+    """`make package REGIONS=...` with another AWS region stops at once and builds nothing."""
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "package.sh"), str(tmp_path / "out"), "--regions", "ap-south-1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "ap-south-1 is not an AWS region Alexa calls from" in result.stderr
+    assert not (tmp_path / "out").exists()
