@@ -36,19 +36,20 @@ build() {
   ln -s "$PWD/node_modules" "$work/$1/node_modules"
   (cd "$work/$1" && sls package --region "$1" ${options[@]+"${options[@]}"}) >"$work/$1.log" 2>&1
 }
-declare -A builds
+pids=()
 for region in $regions; do
   build "$region" &
-  builds[$region]=$!
+  pids+=($!)
 done
 
 # OUTPUT_DIR holds exactly the regions just built: no artifact of an earlier build stays.
 mkdir -p "$out"
-rm -rf "$out"/leg-cramp-helper.zip "$out"/cloudformation-template-*.json "$out"/serverless-state.json
+rm -rf "$out"/leg-cramp-helper.zip "$out"/cloudformation-template-*.json "$out"/serverless-state.json \
+  "$out"/requirements.txt
 for region in $(python3 scripts/alexa_regions.py); do rm -rf "${out:?}/$region"; done
-status=0
+status=0 i=0
 for region in $regions; do
-  if ! wait "${builds[$region]}"; then
+  if ! wait "${pids[i++]}"; then
     echo "package.sh: packaging for $region failed:" >&2
     cat "$work/$region.log" >&2
     status=1
@@ -57,7 +58,9 @@ for region in $regions; do
   target="$out"
   [[ $region == "$default_region" ]] || target="$out/$region"
   mkdir -p "$target"
-  find "$work/$region/.serverless" -maxdepth 1 -type f -exec cp -t "$target" {} +
+  for file in "$work/$region/.serverless"/*; do
+    if [[ -f $file ]]; then cp "$file" "$target/"; fi
+  done
   echo "Packaged $region into ${target#"$PWD"/}"
 done
 exit "$status"
