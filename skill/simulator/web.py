@@ -29,6 +29,7 @@ STATIC_DIR = Path(__file__).with_name("static")
 MAX_LINE_CHARS = 1000
 MAX_USER_CHARS = 256
 MAX_REPLAY_LINES = 200
+MAX_CONSIDERED = 5  # like the utterance profiler, a few runners-up
 MAX_BODY_BYTES = 1024 * 1024
 TERMINAL_ONLY = {
     ".json": "the page always shows the request and response JSON",
@@ -77,7 +78,7 @@ def considered(turn: Turn) -> list[dict[str, Any]]:
         ranked = chosen + [c for c in ranked if c["intent"] != turn.intent]
         if not chosen:
             ranked.insert(0, {"intent": turn.intent, "score": None})
-    return ranked
+    return ranked[:MAX_CONSIDERED]
 
 
 def answer(session_id: str, turn: Turn | None, closed: Exchange | None, audio_dir: Path) -> dict:
@@ -131,7 +132,7 @@ def create_app(
     *, store: SessionStore | None = None, audio_dir: Path | None = None, skill_id: str | None = None
 ) -> Flask:
     """The web simulator's WSGI app; `store` bounds its conversations."""
-    store = store or SessionStore()
+    store = SessionStore() if store is None else store
     audio_dir = audio_dir or default_audio_dir()
     app = Flask(__name__, static_folder=str(STATIC_DIR), static_url_path="/static")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
