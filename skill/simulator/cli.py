@@ -34,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Talk to the Leg Cramp Helper skill by typing what you would say to Alexa. "
             "With no LINE and no --replay it reads lines from the keyboard (or from piped input)."
         ),
-        epilog="Commands: " + ", ".join(COMMANDS) + ".",
+        epilog="Commands: " + ", ".join(COMMANDS) + ". "
+        "NLU evaluation: python -m skill.simulator evaluate FILE.csv [--locale L] [--min 0.9].",
     )
     parser.add_argument(
         "lines", nargs="*", metavar="LINE", help="say these lines in order, exactly as if typed"
