@@ -6,21 +6,18 @@ Usage: python scripts/simulator_screenshot.py [--out docs/simulator.png] [--widt
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
-from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from skill.simulator.web import create_app  # noqa: E402 - after the path set-up above
+from bench.web_sim import free_port, start_server  # noqa: E402 - after the path set-up above
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package (`make` installs it); never `playwright install`
 CHROMIUM_ARGS = [
@@ -43,15 +40,14 @@ def launch(playwright: Playwright) -> Browser:
 
 @contextmanager
 def serving() -> Iterator[str]:
-    """The web simulator on a free loopback port, in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, create_app(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    """The real `python -m skill.simulator --web` on a free loopback port; yields its base URL."""
+    port = free_port()
+    server = start_server(port)
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield f"http://127.0.0.1:{port}"
     finally:
-        server.shutdown()
-        thread.join()
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def say(page: Page, line: str) -> None:
@@ -69,7 +65,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=860)
     args = parser.parse_args(argv)
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with serving() as base_url, sync_playwright() as playwright:
         browser = launch(playwright)
         page = browser.new_page(viewport={"width": args.width, "height": args.height})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
 import io
 import json
 from collections.abc import Iterator
@@ -10,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_support import post, serve
+from web_support import get, post, serve
 
 from skill.simulator import cli
 from skill.simulator.nlu import NLU
@@ -39,18 +38,6 @@ def turn(base_url: str, **body: Any) -> tuple[int, dict[str, Any]]:
     )
     assert answer is not None, "every answer is JSON"
     return status, answer
-
-
-def get(base_url: str, path: str) -> tuple[int, dict[str, str], bytes]:
-    """GET a path; status, headers and body."""
-    host, port = base_url.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=10)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
 
 
 def terminal_json(lines: list[str]) -> list[dict[str, Any]]:
