@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from web_support import get, post, serve
 
-from skill.simulator import cli
+from skill.simulator import cli, web
 from skill.simulator.nlu import NLU
 from skill.simulator.web import MAX_LINE_CHARS, create_app, locales
 from skill.simulator.websessions import SessionStore
@@ -319,3 +319,14 @@ def test_sessions_expire_when_idle() -> None:
         assert turn(base_url, line="help", session=old)[0] == 404
         assert turn(base_url, line="help", session=kept)[0] == 200
         assert len(store) == 1
+
+
+def test_a_session_holds_a_bounded_number_of_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(web, "MAX_SESSION_LINES", 3)
+    with serve(create_app()) as base_url:
+        session = turn(base_url, line="open leg cramp helper")[1]["session"]
+        for _ in range(2):
+            assert turn(base_url, line="help", session=session)[0] == 200
+        status, answer = turn(base_url, line="help", session=session)
+        assert status == 400 and "start a new one" in answer["error"]
+        assert turn(base_url, line="help")[0] == 200

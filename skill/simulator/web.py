@@ -29,6 +29,7 @@ STATIC_DIR = Path(__file__).with_name("static")
 MAX_LINE_CHARS = 1000
 MAX_USER_CHARS = 256
 MAX_REPLAY_LINES = 200
+MAX_SESSION_LINES = 500  # a session's recorded lines are bounded too
 MAX_CONSIDERED = 5  # like the utterance profiler, a few runners-up
 MAX_BODY_BYTES = 1024 * 1024
 TERMINAL_ONLY = {
@@ -158,6 +159,8 @@ def create_app(
                     400, problem or f"{name} only works in the terminal: " + TERMINAL_ONLY[name]
                 )
         with session.lock:
+            if len(session.lines) >= MAX_SESSION_LINES:
+                raise ApiError(400, f"a session holds {MAX_SESSION_LINES} lines; start a new one")
             try:
                 if text == ".new":
                     session.lines.append(text)
