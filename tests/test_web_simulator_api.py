@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from collections.abc import Iterator
@@ -330,3 +331,11 @@ def test_a_session_holds_a_bounded_number_of_lines(monkeypatch: pytest.MonkeyPat
         status, answer = turn(base_url, line="help", session=session)
         assert status == 400 and "start a new one" in answer["error"]
         assert turn(base_url, line="help")[0] == 200
+
+
+def test_web_flag_takes_only_host_and_port() -> None:
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exit_info, contextlib.redirect_stderr(err):
+        cli.main(["--web", "--json"])
+    assert exit_info.value.code == 2
+    assert "--web takes only --host and --port" in err.getvalue()
