@@ -6,12 +6,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
-# Debian packages for spoken audio: espeak-ng (offline voice), lame (MP3 encoder/decoder).
-APT_PACKAGES := espeak-ng lame
+# Debian packages: espeak-ng (offline voice), lame (MP3 encoder/decoder), chromium (the web
+# simulator's browser tests, driven by Playwright; never `playwright install`).
+APT_PACKAGES := espeak-ng lame chromium
 APT_STAMP := $(VENV)/.apt-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run test lint format bench clean
+.PHONY: setup run web test lint format bench clean
 
 $(PY_STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,7 +23,7 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(APT_STAMP):
+$(APT_STAMP): Makefile
 	@missing=""; for p in $(APT_PACKAGES); do command -v $$p >/dev/null || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $$missing; fi
 	mkdir -p $(@D) && touch $@
@@ -31,6 +32,11 @@ setup: $(PY_STAMP) $(NPM_STAMP) $(APT_STAMP)
 
 run: $(PY_STAMP) $(APT_STAMP)
 	$(PY) -m skill.simulator
+
+# The web simulator on http://127.0.0.1:8000 (README, "Simulator"); WEB_FLAGS="--port 9000".
+WEB_FLAGS ?=
+web: $(PY_STAMP)
+	$(PY) -m skill.simulator --web $(WEB_FLAGS)
 
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .

@@ -25,7 +25,9 @@ export AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONFIG_FILE=/dev/null AWS_EC2_M
 export SKILL_ID="${SKILL_ID:-amzn1.ask.skill.00000000-0000-0000-0000-000000000000}"
 
 # Serverless stages its work in <service>/.serverless, so builds at once in one checkout would
-# trample each other: each region builds in its own private copy of the work tree, all at once.
+# trample each other: each region builds in its own private copy of the work tree, all at once,
+# and its artifacts are copied out. (Not `--package OUT`: Serverless v3 moves nothing when OUT
+# ends in ".serverless".)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 tar --exclude=./.git --exclude=./.venv --exclude=./node_modules --exclude=./.serverless \
@@ -45,7 +47,7 @@ done
 # OUTPUT_DIR holds exactly the regions just built: no artifact of an earlier build stays.
 mkdir -p "$out"
 rm -rf "$out"/leg-cramp-helper.zip "$out"/cloudformation-template-*.json "$out"/serverless-state.json \
-  "$out"/requirements.txt
+  "$out"/requirements.txt "$out"/requirements
 for region in $(python3 scripts/alexa_regions.py); do rm -rf "${out:?}/$region"; done
 status=0 i=0
 for region in $regions; do

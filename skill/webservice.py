@@ -14,26 +14,25 @@ from typing import Any
 
 from ask_sdk_core.exceptions import SerializationException
 from cryptography import x509
-from flask import Flask, Response, jsonify, request, send_from_directory
+from flask import Flask, Response, jsonify, request
 from flask_ask_sdk.skill_adapter import SkillAdapter
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
     InternalServerError,
-    NotFound,
     RequestEntityTooLarge,
 )
 
 from skill.audio.manifest import default_audio_dir
 from skill.factory import create_skill
 from skill.verification import AlexaRequestVerifier, Fetcher, RequestRejected, download_chain
+from skill.webaudio import add_audio_route
 
 APP_NAME = "skill.webservice"
 log = logging.getLogger(APP_NAME)
 request_log = logging.getLogger(f"{APP_NAME}.requests")
 
 MAX_BODY_BYTES = 128 * 1024
-AUDIO_MAX_AGE_SECONDS = 24 * 60 * 60
 _LOGGABLE = re.compile(r"[A-Za-z0-9_.:\-]{1,128}")
 
 
@@ -185,13 +184,7 @@ def create_app(
     def healthz() -> Response:
         return jsonify(status="ok")
 
-    @app.get("/audio/<path:name>")
-    def audio(name: str) -> Response:
-        if not name.endswith(".mp3"):
-            raise NotFound()
-        return send_from_directory(
-            audio_dir, name, mimetype="audio/mpeg", max_age=AUDIO_MAX_AGE_SECONDS
-        )
+    add_audio_route(app, audio_dir)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response, int]:

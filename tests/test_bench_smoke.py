@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import cold_import, handler_latency, hello_world
+from bench import cold_import, handler_latency, hello_world, web_sim
 from bench.__main__ import discover
 from skill.lambda_function import handler
 from skill.simulator import envelopes
@@ -116,6 +116,23 @@ def test_cold_import_writes_its_results(tmp_path: Path, capsys) -> None:
     assert "ask_sdk_core" not in explained["extra_by_package_ms"]
     assert explained["extra_modules"] >= len(explained["top_extra_modules_ms"]) > 0
     assert "skill.lambda_function" in capsys.readouterr().out
+
+
+def test_web_sim_times_the_api_against_the_handler(tmp_path: Path, capsys) -> None:
+    """A tiny run starts the real `--web` server, and both paths see the same conversation."""
+    assert web_sim.main(["--rounds", "2", "--warmup", "1", "--out", str(tmp_path)]) == 0
+    results = _results(tmp_path / "web_sim.json")
+    requests = 2 * len(web_sim.CONVERSATION)
+    for path in ("api", "handler"):
+        assert set(results[path]) == SUMMARY_FIELDS
+        assert results[path]["n"] == requests
+    assert results["requests"][0] == "LaunchRequest"
+    assert "AMAZON.FallbackIntent" not in results["requests"]
+    assert results["requests"][2] == "CauseDetailIntent"
+    expected = round(results["api"]["p95_ms"] - results["handler"]["p95_ms"], 4)
+    assert results["added_p95_ms"] == expected
+    assert results["within_target"] == (expected <= web_sim.TARGET_ADDED_P95_MS)
+    assert "added by the API" in capsys.readouterr().out
 
 
 def test_bench_runner_finds_benchmarks_by_their_main(tmp_path: Path) -> None:

@@ -111,11 +111,19 @@ def package_index_hosts() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def regional(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Packaged]:
-    """`scripts/package.sh` once per session for every region, with no AWS credentials and no
-    route to AWS; the regions without clips of their own are given the stand-in clip URL."""
-    out = tmp_path_factory.mktemp("serverless") / "package"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+def regional() -> dict[str, Packaged]:
+    """`make package`, as the README says, once per session for every region: no AWS
+    credentials, no route to AWS. The regions without clips of their own get the stand-in URL.
+
+    It must leave us-east-1's zip and template in the checkout's `.serverless/`, and each other
+    region's in `.serverless/<region>/`.
+    """
+    # Every region, whatever REGIONS or STAGE the caller's environment holds.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("AWS_") and k not in ("REGIONS", "STAGE")
+    }
     env.update(
         SKILL_ID=SKILL_ID,
         AUDIO_BASE_URL=AUDIO_BASE_URL,
@@ -127,7 +135,7 @@ def regional(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Packaged]:
         env[name] = DEAD_PROXY
     env["NO_PROXY"] = env["no_proxy"] = ",".join(package_index_hosts())
     result = subprocess.run(
-        [str(ROOT / "scripts" / "package.sh"), str(out)],
+        ["make", "--no-print-directory", "package"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -136,7 +144,7 @@ def regional(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Packaged]:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    # The default region's package where the README says; every other one in its own folder.
+    out = ROOT / ".serverless"
     return {region: Packaged(out if region == REGIONS[0] else out / region) for region in REGIONS}
 
 
@@ -158,6 +166,19 @@ def unpacked(packaged: Packaged, tmp_path_factory: pytest.TempPathFactory) -> Pa
 def resources_of_type(packaged: Packaged, kind: str) -> dict[str, Any]:
     """Resources of one CloudFormation type."""
     return {k: v for k, v in packaged.resources.items() if v["Type"] == kind}
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_make_package_leaves_the_zip_and_template_in_the_checkout(
+    regional: dict[str, Packaged], region: str
+) -> None:
+    """What the README promises: `.serverless/` (us-east-1) and `.serverless/<region>/` in the
+    checkout hold both artifacts."""
+    packaged = regional[region]
+    default = ROOT / ".serverless"
+    assert packaged.directory == (default if region == REGIONS[0] else default / region)
+    assert packaged.zip_path.stat().st_size > 0
+    assert (packaged.directory / "cloudformation-template-update-stack.json").stat().st_size > 0
 
 
 def test_alexa_trigger_lets_only_this_skill_invoke_the_function(packaged: Packaged) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import http.client
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from web_support import SKILL_ID, serve
+from web_support import get as _get
 
 from skill.webservice import create_app
 
@@ -25,18 +25,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "secret.mp3").write_bytes(b"not for the internet")
     with serve(create_app(skill_id=SKILL_ID, audio_dir=audio)) as base_url:
         yield base_url
-
-
-def _get(base_url: str, raw_path: str) -> tuple[int, dict[str, str], bytes]:
-    """GET a path exactly as written (no client-side normalisation of `..`)."""
-    host, port = base_url.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=10)
-    try:
-        connection.request("GET", raw_path)
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
 
 
 def test_clip_is_served_as_cacheable_mpeg(server: str) -> None:

@@ -207,6 +207,18 @@ def serve(app: Flask) -> Iterator[str]:
         thread.join()
 
 
+def get(base_url: str, raw_path: str) -> tuple[int, dict[str, str], bytes]:
+    """GET a path exactly as written (no client-side normalisation of `..`)."""
+    host, port = base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.request("GET", raw_path)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
 def post(
     base_url: str, body: bytes, headers: dict[str, str] | None = None, path: str = "/"
 ) -> tuple[int, dict[str, Any] | None]:

@@ -58,15 +58,20 @@ class Speaker:
         self.clips = {e.text_sha256: e.file for e in manifest.clips.get(locale, {}).values()}
         self.engines = list(engines) if engines is not None else chain("auto")
 
-    def clip_for(self, segment: str, scratch: Path) -> Path | None:
-        """One segment as MP3: hosted or committed clip, else rendered to `scratch`, else None."""
+    def committed(self, segment: str) -> Path | None:
+        """A segment's hosted or committed clip in the audio folder, if there is one."""
         tag = _AUDIO_SRC.fullmatch(segment)
         if tag:
             path = self.folder / html.unescape(tag.group(1)).rsplit("/", 1)[-1]
             return path if path.is_file() else None
         name = self.clips.get(text_sha256(segment))
-        if name and (self.folder / name).is_file():
-            return self.folder / name
+        return self.folder / name if name and (self.folder / name).is_file() else None
+
+    def clip_for(self, segment: str, scratch: Path) -> Path | None:
+        """One segment as MP3: hosted or committed clip, else rendered to `scratch`, else None."""
+        found = self.committed(segment)
+        if found is not None or _AUDIO_SRC.fullmatch(segment):
+            return found
         return scratch if render_clip(self.engines, segment, self.locale, scratch) else None
 
     def save(self, ssml: str, dest: Path) -> Path | None:

@@ -2,6 +2,8 @@
 
 Usage: python -m skill.simulator [--locale en-US] [--json] [--replay FILE] [--save-audio DIR]
        [LINE ...]
+       python -m skill.simulator --web [--host 127.0.0.1] [--port 8000]
+       python -m skill.simulator evaluate FILE.csv [--locale L] [--min 0.9]
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Talk to the Leg Cramp Helper skill by typing what you would say to Alexa. "
             "With no LINE and no --replay it reads lines from the keyboard (or from piped input)."
         ),
-        epilog="Commands: " + ", ".join(COMMANDS) + ".",
+        epilog="Commands: " + ", ".join(COMMANDS) + ". "
+        "NLU evaluation: python -m skill.simulator evaluate FILE.csv [--locale L] [--min 0.9].",
     )
     parser.add_argument(
         "lines", nargs="*", metavar="LINE", help="say these lines in order, exactly as if typed"
@@ -58,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="save each answer as DIR/turn-NNN.mp3 (committed clips, else text-to-speech); "
         "play it where a player exists",
     )
+    parser.add_argument("--web", action="store_true", help="serve the simulator as a web page")
+    parser.add_argument("--host", default="127.0.0.1", help="with --web: address (loopback)")
+    parser.add_argument("--port", type=int, default=8000, help="with --web: port (default 8000)")
     return parser
 
 
@@ -77,10 +83,19 @@ class Replay:
     def load(cls, path: Path) -> Replay:
         """Read and check a replay file, explaining what is wrong with a malformed one."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise ReplayError(f"cannot read it: {exc.strerror or exc}") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except UnicodeDecodeError as exc:
+            raise ReplayError(f"not valid JSON: {exc}") from None
+        return cls.parse(text)
+
+    @classmethod
+    def parse(cls, text: str) -> Replay:
+        """Check a replay file's text, explaining what is wrong with a malformed one."""
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as exc:
             raise ReplayError(f"not valid JSON: {exc}") from None
         if not isinstance(data, dict):
             raise ReplayError("expected a JSON object with skillId, locale, type and userInput")
@@ -96,7 +111,7 @@ class Replay:
         if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
             raise ReplayError("userInput must be a list of strings")
         for index, line in enumerate(lines):
-            problem = line.strip().startswith(".") and _command_error(line.strip())
+            problem = line.strip().startswith(".") and command_error(line.strip())
             if problem:
                 raise ReplayError(f"userInput[{index}]: {problem}")
         return cls(data["skillId"], data["locale"], lines)
@@ -112,7 +127,7 @@ class Replay:
         return json.dumps(data, indent=2) + "\n"
 
 
-def _command_error(line: str) -> str | None:
+def command_error(line: str) -> str | None:
     """Why a dot-command line is not a valid command, or None if it is."""
     name, _, argument = line.partition(" ")
     if name not in {command.split()[0] for command in COMMANDS}:
@@ -237,7 +252,7 @@ class Shell:
 
     def command(self, text: str) -> bool:
         """Run a dot-command; False means quit."""
-        problem = _command_error(text)
+        problem = command_error(text)
         if problem:
             self.printer.error(problem)
             self.failed = True
@@ -329,8 +344,19 @@ def main(
 ) -> int:
     """Run the simulator; returns the process exit status."""
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["evaluate"]:
+        from skill.simulator import evaluate
+
+        return evaluate.main(argv[1:], stdout, stderr)
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.web:
+        if args.lines or args.replay or args.json or args.save_audio or args.locale:
+            parser.error("--web takes only --host and --port; the page does the rest")
+        from skill.simulator.web import serve
+
+        return serve(args.host, args.port)
     skill_id = None
     locale = args.locale or DEFAULT_LOCALE
     lines: Iterable[str] = args.lines

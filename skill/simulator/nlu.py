@@ -182,24 +182,34 @@ class NLU:
 
     def parse(self, text: str) -> Parse:
         """Understand one utterance."""
+        return self.ranked(text)[0]
+
+    def ranked(self, text: str) -> tuple[Parse, list[tuple[str, float]]]:
+        """Understand one utterance; also every intent considered, with its score, best first."""
+        considered: dict[str, float] = {}
         ws = [self._correct(w) for w in words(text) if not w.startswith("{")]
         stems = [stem(w) for w in ws]
         spotted, tokens = self._spot_values(ws, stems)
         if not tokens:
-            return Parse(FALLBACK)
+            return Parse(FALLBACK), []
         candidates = [(tokens, spotted, 1.0)]
         candidates += self._capture_variants(ws, tokens, spotted)
         best: tuple[float, str, dict[str, tuple[str, _Value | None]]] = (0.0, FALLBACK, {})
         for variant, found, factor in candidates:
-            score, intent = self._choose_intent(self._intent_scores(variant), found)
+            scores = self._intent_scores(variant)
+            for name, value in scores.items():
+                considered[name] = max(considered.get(name, 0.0), value * factor)
+            score, intent = self._choose_intent(scores, found)
             if score * factor > best[0]:
                 best = (score * factor, intent, found)
         for score, intent in self._transfer_variants(tokens, spotted):
+            considered[intent] = max(considered.get(intent, 0.0), score * TRANSFER_PENALTY)
             if score * TRANSFER_PENALTY > best[0]:
                 best = (score * TRANSFER_PENALTY, intent, spotted)
         score, intent, found = best
+        ranking = sorted(((n, round(v, 3)) for n, v in considered.items()), key=lambda c: -c[1])
         if score < MIN_SCORE or not self._in_domain(tokens, spotted):
-            return Parse(FALLBACK, {}, round(score, 3))
+            return Parse(FALLBACK, {}, round(score, 3)), ranking
         slots = {}
         for slot_name, slot_type in self.intent_slots.get(intent, {}).items():
             if slot_type in found:
@@ -211,7 +221,7 @@ class NLU:
                     id=value.id if value else None,
                     resolved_name=value.name if value else None,
                 )
-        return Parse(intent, slots, round(score, 3))
+        return Parse(intent, slots, round(score, 3)), ranking
 
     def _choose_intent(
         self, scores: Mapping[str, float], found: Mapping[str, Any]

@@ -45,6 +45,7 @@ class Turn:
     utterance: str
     exchange: Exchange
     closed: Exchange | None = None
+    considered: tuple[tuple[str, float], ...] = ()  # intents the NLU weighed, best first
 
     @property
     def request_type(self) -> str:
@@ -138,8 +139,11 @@ def _nlu(locale: str) -> NLU:
 class Simulator:
     """Turns typed lines into Alexa request envelopes and sends them through the Lambda handler."""
 
-    def __init__(self, locale: str = "en-US", skill_id: str | None = None) -> None:
+    def __init__(
+        self, locale: str = "en-US", skill_id: str | None = None, user_id: str | None = None
+    ) -> None:
         self.locale = locale
+        self.user_id = user_id
         self.skill_id = skill_id or os.environ.get("SKILL_ID") or envelopes.DEFAULT_SKILL_ID
         self.session: Session | None = None
         try:
@@ -172,11 +176,12 @@ class Simulator:
         if not self.session_open:
             self.session = self._new_session()
         assert self.session is not None
+        considered: tuple[tuple[str, float], ...] = ()
         if invocation is not None and not words:
             request = envelopes.launch(self.session)
         else:
-            request = self._intent_request(self.session, words)
-        return Turn(line.strip(), self._send(request), closed)
+            request, considered = self._intent_request(self.session, words)
+        return Turn(line.strip(), self._send(request), closed, considered)
 
     def end_session(self, reason: str = "USER_INITIATED") -> Exchange | None:
         """Close an open session with a SessionEndedRequest, as Alexa does; None if none is open."""
@@ -192,11 +197,15 @@ class Simulator:
         session = Session(skill_id=self.skill_id, locale=self.locale)
         if self.session is not None:
             session.user_id, session.device_id = self.session.user_id, self.session.device_id
+        elif self.user_id is not None:
+            session.user_id = self.user_id
         return session
 
-    def _intent_request(self, session: Session, words: str) -> dict[str, Any]:
-        """The IntentRequest Alexa would send: every slot the intent declares, filled or not."""
-        parse = self.nlu.parse(words)
+    def _intent_request(
+        self, session: Session, words: str
+    ) -> tuple[dict[str, Any], tuple[tuple[str, float], ...]]:
+        """The IntentRequest Alexa would send (every declared slot), and the intents weighed."""
+        parse, considered = self.nlu.ranked(words)
         declared = self.nlu.slot_types(parse.intent)
         slots = {}
         for slot_name in declared:
@@ -204,7 +213,7 @@ class Simulator:
             heard = Slot(match.value, match.id, match.resolved_name) if match else Slot(None)
             slots[slot_name] = heard
         custom = {n: t for n, t in declared.items() if not t.startswith("AMAZON.")}
-        return envelopes.intent(session, parse.intent, slots, custom)
+        return envelopes.intent(session, parse.intent, slots, custom), tuple(considered)
 
     def _send(self, request: dict[str, Any]) -> Exchange:
         """Send one envelope through the Lambda handler, as JSON on the wire."""

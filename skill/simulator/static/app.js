@@ -1,0 +1,290 @@
+// The web simulator's page: talks to the JSON API in skill/simulator/web.py. No build step.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { session: null, turns: [], speaking: 0 };
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "testid") node.dataset.testid = value;
+    else if (key === "class") node.className = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) if (child != null) node.append(child);
+  return node;
+}
+
+function showError(message) {
+  const box = $("error");
+  box.textContent = message || "";
+  box.hidden = !message;
+}
+
+async function api(path, options = {}) {
+  const response = await fetch(path, options);
+  let body = null;
+  try { body = await response.json(); } catch { body = null; }
+  if (!response.ok) throw new Error((body && body.error) || `HTTP ${response.status}`);
+  return body;
+}
+
+// ---- talking ---------------------------------------------------------------------------
+
+async function say(line) {
+  showError("");
+  const body = { line, locale: $("locale").value, session: state.session };
+  const user = $("user").value.trim();
+  if (user) body.user = user;
+  try {
+    const result = await api("/api/turn", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    state.session = result.session;
+    updateReplayLink();
+    if (result.turn) addTurn(result); else addDivider("new session");
+    return result;
+  } catch (error) {
+    showError(error.message);
+    if (/unknown or expired session/.test(error.message)) state.session = null;
+    return null;
+  }
+}
+
+function addDivider(text) {
+  $("transcript").append(el("li", { class: "divider" }, `— ${text} —`));
+}
+
+function addTurn(result) {
+  const turn = result.turn;
+  const index = state.turns.push(result) - 1;
+  const heard = turn.intent || turn.request_type;
+  const show = el("button", { type: "button", "aria-label": `Show details of turn ${index + 1}` }, "Details");
+  show.addEventListener("click", () => select(index));
+  const alexa = el("div", { class: "alexa" },
+    el("div", { class: "meta" },
+      el("span", { testid: "turn-intent" }, heard),
+      el("span", {}, turn.end_session ? "session ended" : "listening"),
+      show),
+    el("div", { testid: "turn-speech" }, turn.speech || "(silence)"));
+  const card = el("div", { testid: "turn-card", class: turn.card ? "card" : "" });
+  if (turn.card) card.append(el("strong", {}, turn.card.title), turn.card.text);
+  alexa.append(card);
+  const item = el("li", { class: "turn", testid: "turn" }, el("div", { class: "you" }, turn.utterance), alexa);
+  $("transcript").append(item);
+  item.scrollIntoView({ block: "nearest" });
+  select(index);
+  speak(result.voice || [], result.request.request.locale);
+}
+
+function select(index) {
+  const result = state.turns[index];
+  const { turn, request, response } = result;
+  document.querySelectorAll(".turn").forEach((node, i) => node.classList.toggle("selected", i === index));
+  $("empty").hidden = true;
+  $("details").hidden = false;
+  $("d-intent").textContent = turn.intent || turn.request_type;
+  $("d-session").textContent = turn.end_session ? "ended" : "open, listening";
+  const slots = (request.request.intent && request.request.intent.slots) || {};
+  const slotRows = Object.values(slots).filter((s) => s.value != null).map((slot) => {
+    const authority = ((slot.resolutions || {}).resolutionsPerAuthority || [])[0] || {};
+    const match = ((authority.values || [])[0] || {}).value || {};
+    return el("tr", {}, el("td", {}, slot.name), el("td", {}, slot.value),
+      el("td", {}, match.id || "—"), el("td", {}, (authority.status || {}).code || "—"));
+  });
+  $("d-slots").replaceChildren(...(slotRows.length ? slotRows : [el("tr", {}, el("td", { colspan: "4" }, "none"))]));
+  const considered = result.considered.map((c) => el("tr", {}, el("td", {}, c.intent),
+    el("td", {}, c.score == null ? "—" : c.score.toFixed(3))));
+  $("d-considered").replaceChildren(...(considered.length ? considered
+    : [el("tr", {}, el("td", { colspan: "2" }, "none (no language understanding for this request)"))]));
+  $("d-speech").textContent = turn.speech || "(silence)";
+  $("d-ssml").textContent = turn.ssml || "";
+  $("d-reprompt").textContent = turn.reprompt || "none";
+  const card = $("d-card");
+  card.replaceChildren();
+  if (turn.card) card.append(el("div", { class: "card" }, el("strong", {}, turn.card.title), turn.card.text));
+  else card.textContent = "none";
+  $("d-attributes").textContent = JSON.stringify(response.sessionAttributes || {}, null, 2);
+  $("d-request").textContent = JSON.stringify(request, null, 2);
+  $("d-response").textContent = JSON.stringify(response, null, 2);
+}
+
+// ---- voice out: committed clips, else the browser's speech synthesis ------------------
+
+function stopSpeaking() {
+  state.speaking += 1;
+  if (state.audio) { state.audio.pause(); state.audio = null; }
+  if (window.speechSynthesis) window.speechSynthesis.cancel();
+}
+
+function playClip(url, run) {
+  return new Promise((resolve) => {
+    const audio = new Audio(url);
+    state.audio = audio;
+    audio.addEventListener("ended", resolve);
+    audio.addEventListener("error", resolve);
+    audio.play().catch(resolve);
+    const check = setInterval(() => { if (run !== state.speaking) { clearInterval(check); resolve(); } }, 200);
+    audio.addEventListener("ended", () => clearInterval(check));
+  });
+}
+
+function speakText(text, locale) {
+  return new Promise((resolve) => {
+    if (!window.speechSynthesis || !window.SpeechSynthesisUtterance) return resolve();
+    const utterance = new SpeechSynthesisUtterance(text);
+    utterance.lang = locale;
+    utterance.onend = resolve;
+    utterance.onerror = resolve;
+    window.speechSynthesis.speak(utterance);
+  });
+}
+
+async function speak(plan, locale) {
+  stopSpeaking();
+  if ($("mute").checked) return;
+  const run = state.speaking;
+  for (const part of plan) {
+    if (run !== state.speaking) return;
+    if (part.clip) await playClip(part.clip, run);
+    else await speakText(part.text, locale);
+  }
+}
+
+// ---- voice in: the browser's speech recognition, where there is one --------------------
+
+function setUpMic() {
+  const Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
+  const mic = $("mic");
+  if (!Recognition) return;
+  mic.hidden = false;
+  let listening = null;
+  mic.addEventListener("click", () => {
+    if (listening) { listening.stop(); return; }
+    const recognition = new Recognition();
+    recognition.lang = $("locale").value;
+    recognition.interimResults = false;
+    recognition.onresult = (event) => {
+      const text = event.results[0][0].transcript;
+      $("utterance").value = text;
+      $("say").requestSubmit();
+    };
+    recognition.onerror = (event) => showError(`Speech recognition: ${event.error}`);
+    recognition.onend = () => { listening = null; mic.setAttribute("aria-pressed", "false"); };
+    listening = recognition;
+    mic.setAttribute("aria-pressed", "true");
+    recognition.start();
+  });
+}
+
+// ---- record, replay, evaluate -------------------------------------------------------------
+
+function updateReplayLink() {
+  const link = $("download-replay");
+  if (state.session) {
+    link.href = `/api/replay?session=${encodeURIComponent(state.session)}`;
+    link.setAttribute("aria-disabled", "false");
+  } else {
+    link.removeAttribute("href");
+    link.setAttribute("aria-disabled", "true");
+  }
+}
+
+function resetConversation(note) {
+  stopSpeaking();
+  state.session = null;
+  updateReplayLink();
+  if (note) addDivider(note);
+}
+
+async function playReplay(file) {
+  showError("");
+  try {
+    const result = await api("/api/replay", { method: "POST", body: await file.text() });
+    $("locale").value = result.locale;
+    resetConversation(`replay of ${file.name}`);
+    state.session = result.session;
+    updateReplayLink();
+    for (const turn of result.turns) {
+      if (turn.turn) addTurn(turn); else addDivider("new session");
+    }
+  } catch (error) {
+    showError(`Replay: ${error.message}`);
+  }
+}
+
+async function evaluate(file) {
+  showError("");
+  const box = $("evaluation");
+  try {
+    const locale = encodeURIComponent($("locale").value);
+    const result = await api(`/api/evaluate?locale=${locale}`, { method: "POST", body: await file.text() });
+    const pct = (x) => `${(100 * x).toFixed(1)}%`;
+    const rows = result.per_intent.map((r) => el("tr", {}, el("td", {}, r.intent),
+      el("td", {}, `${r.passed}/${r.total}`), el("td", {}, pct(r.accuracy))));
+    const misses = result.misses.map((m) => el("tr", {}, el("td", {}, m.utterance),
+      el("td", {}, m.expected), el("td", {}, m.got)));
+    box.replaceChildren(
+      el("p", { testid: "accuracy" }, el("strong", {}, `Accuracy ${pct(result.accuracy)}`),
+        ` (${result.passed} of ${result.total}, ${result.locale})`),
+      el("table", { class: "grid", testid: "per-intent" },
+        el("caption", { class: "visually-hidden" }, "Accuracy per intent"),
+        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Expected intent"),
+          el("th", { scope: "col" }, "Passed"), el("th", { scope: "col" }, "Accuracy"))),
+        el("tbody", {}, ...rows)),
+      el("h3", {}, `Misses (${result.misses.length})`),
+      el("table", { class: "grid", testid: "misses" },
+        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Utterance"),
+          el("th", { scope: "col" }, "Expected"), el("th", { scope: "col" }, "Got"))),
+        el("tbody", {}, ...misses)));
+    box.hidden = false;
+  } catch (error) {
+    box.hidden = true;
+    showError(`Evaluation: ${error.message}`);
+  }
+}
+
+// ---- wiring ----------------------------------------------------------------------------
+
+async function start() {
+  const { locales, default: fallback } = await api("/api/locales");
+  const select = $("locale");
+  for (const locale of locales) select.append(el("option", { value: locale }, locale));
+  select.value = locales.includes(fallback) ? fallback : locales[0];
+  select.addEventListener("change", () => resetConversation(`locale ${select.value}`));
+  $("user").addEventListener("change", () => { if (state.session) resetConversation("new user"); });
+  $("new-session").addEventListener("click", async () => {
+    stopSpeaking();
+    if (state.session) await say(".new"); else addDivider("new session");
+    $("utterance").focus();
+  });
+  $("say").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const input = $("utterance");
+    const line = input.value.trim();
+    if (!line) return;
+    input.value = "";
+    await say(line);
+    input.focus();
+  });
+  $("mute").addEventListener("change", () => { if ($("mute").checked) stopSpeaking(); });
+  $("replay-file").addEventListener("change", (event) => {
+    if (event.target.files[0]) playReplay(event.target.files[0]);
+    event.target.value = "";
+  });
+  $("evaluate-file").addEventListener("change", (event) => {
+    if (event.target.files[0]) evaluate(event.target.files[0]);
+    event.target.value = "";
+  });
+  document.querySelectorAll("button.copy").forEach((button) => button.addEventListener("click", async () => {
+    const text = $(button.dataset.copy).textContent;
+    try { await navigator.clipboard.writeText(text); button.textContent = "Copied"; }
+    catch { button.textContent = "Select and copy"; }
+  }));
+  setUpMic();
+  document.body.dataset.ready = "true";
+}
+
+start().catch((error) => showError(`Cannot start: ${error.message}`));

@@ -1,0 +1,341 @@
+"""The web simulator's JSON API over a real HTTP server: turns, replay, evaluation, bad input."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from web_support import get, post, serve
+
+from skill.simulator import cli, web
+from skill.simulator.nlu import NLU
+from skill.simulator.web import MAX_LINE_CHARS, create_app, locales
+from skill.simulator.websessions import SessionStore
+
+CSV = (
+    "utterance,referenceTimestamp,intent,slot[cause]\n"
+    "what about calcium,,CauseDetailIntent,calcium\n"
+    "why do my legs cramp at night,,CrampCausesIntent,\n"
+    "is it my phone bill,,CrampCausesIntent,\n"
+)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """The web simulator on loopback, with a small store so bounds are reachable."""
+    with serve(create_app(store=SessionStore(max_sessions=50))) as base_url:
+        yield base_url
+
+
+def turn(base_url: str, **body: Any) -> tuple[int, dict[str, Any]]:
+    """POST /api/turn with a JSON body."""
+    status, answer = post(
+        base_url, json.dumps(body).encode(), {"Content-Type": "application/json"}, "/api/turn"
+    )
+    assert answer is not None, "every answer is JSON"
+    return status, answer
+
+
+def terminal_json(lines: list[str]) -> list[dict[str, Any]]:
+    """What `python -m skill.simulator --json LINE...` prints, one object per line."""
+    out = io.StringIO()
+    assert cli.main(["--json", *lines], stdout=out, stderr=io.StringIO()) == 0
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_a_conversation_answers_like_the_terminal(server: str) -> None:
+    """Same lines, same intents, slots, speech and cards as `--json` prints; same keys too."""
+    lines = ["open leg cramp helper", "what about calcium", "tell me more", "stop"]
+    session = None
+    answers = []
+    for line in lines:
+        status, answer = turn(server, line=line, session=session)
+        assert status == 200, answer
+        session = answer["session"]
+        answers.append(answer)
+    expected = terminal_json(lines)
+    assert [a["turn"] for a in answers] == expected
+    calcium = answers[1]
+    assert calcium["turn"]["slots"] == {"cause": {"value": "calcium", "id": "LOW_CALCIUM"}}
+    slot = calcium["request"]["request"]["intent"]["slots"]["cause"]
+    status_code = slot["resolutions"]["resolutionsPerAuthority"][0]["status"]["code"]
+    assert status_code == "ER_SUCCESS_MATCH"
+    assert calcium["response"]["response"]["card"]["title"]
+    assert (
+        calcium["request"]["session"]["sessionId"] == answers[2]["request"]["session"]["sessionId"]
+    )
+    assert answers[-1]["turn"]["end_session"] is True
+
+
+def test_considered_intents_are_best_first_with_scores(server: str) -> None:
+    _, answer = turn(server, line="ask leg cramp helper why do my legs cramp at night")
+    considered = answer["considered"]
+    assert considered[0] == {"intent": "CrampCausesIntent", "score": 1.0}
+    scores = [c["score"] for c in considered]
+    assert scores == sorted(scores, reverse=True)
+    assert 1 < len(considered) <= 5
+    assert len({c["intent"] for c in considered}) == len(considered)
+
+
+def test_fallback_leads_the_considered_list_before_the_near_misses(server: str) -> None:
+    _, answer = turn(server, line="ask leg cramp helper what is the capital of peru")
+    assert answer["turn"]["intent"] == "AMAZON.FallbackIntent"
+    assert answer["considered"][0] == {"intent": "AMAZON.FallbackIntent", "score": None}
+    near_misses = [c["score"] for c in answer["considered"][1:]]
+    assert near_misses and near_misses == sorted(near_misses, reverse=True)
+
+
+def test_a_launch_has_no_language_understanding_to_show(server: str) -> None:
+    _, answer = turn(server, line="open leg cramp helper")
+    assert answer["turn"]["request_type"] == "LaunchRequest"
+    assert answer["considered"] == []
+
+
+def test_voice_plays_committed_clips_that_the_server_serves(server: str) -> None:
+    """The welcome is pre-rendered: the page gets clip URLs, and they are real MP3s."""
+    _, answer = turn(server, line="open leg cramp helper")
+    clips = [part["clip"] for part in answer["voice"] if "clip" in part]
+    assert clips, answer["voice"]
+    for url in clips:
+        status, headers, body = get(server, url)
+        assert status == 200
+        assert headers["Content-Type"] == "audio/mpeg"
+        assert len(body) > 1000
+
+
+def test_voice_falls_back_to_text_without_clips(tmp_path: Path) -> None:
+    """With no clips (an empty audio folder), every part of the answer is text to synthesise."""
+    with serve(create_app(audio_dir=tmp_path)) as base_url:
+        _, answer = turn(base_url, line="ask leg cramp helper what about calcium")
+    assert answer["voice"]
+    assert all(set(part) == {"text"} for part in answer["voice"])
+    assert "calcium" in " ".join(part["text"] for part in answer["voice"]).lower()
+
+
+def test_user_id_is_the_simulated_alexa_user(server: str) -> None:
+    user = "amzn1.ask.account.WEBTEST"
+    _, first = turn(server, line="open leg cramp helper", user=user)
+    assert first["request"]["session"]["user"]["userId"] == user
+    assert first["request"]["context"]["System"]["user"]["userId"] == user
+    _, second = turn(server, line="what about calcium", session=first["session"], user=user)
+    assert second["request"]["session"]["user"]["userId"] == user
+    _, default = turn(server, line="open leg cramp helper")
+    assert default["request"]["session"]["user"]["userId"].startswith("amzn1.ask.account.")
+    assert default["request"]["session"]["user"]["userId"] != user
+
+
+def test_new_session_line_ends_the_session_like_the_terminal(server: str) -> None:
+    _, first = turn(server, line="open leg cramp helper")
+    session = first["session"]
+    status, closed = turn(server, line=".new", session=session)
+    assert status == 200
+    assert closed["turn"] is None
+    assert closed["request"]["request"]["type"] == "SessionEndedRequest"
+    _, after = turn(server, line="what about calcium", session=session)
+    assert after["request"]["session"]["new"] is True
+    assert after["request"]["session"]["sessionId"] != first["request"]["session"]["sessionId"]
+    assert after["request"]["session"]["user"] == first["request"]["session"]["user"]
+
+
+def test_replay_file_records_the_lines_and_plays_back(server: str) -> None:
+    session = None
+    for line in ["open leg cramp helper", "what about calcium", ".new", "help"]:
+        _, answer = turn(server, line=line, session=session)
+        session = answer["session"]
+    status, headers, body = get(server, f"/api/replay?session={session}")
+    assert status == 200
+    assert "attachment" in headers["Content-Disposition"]
+    replay = json.loads(body)
+    assert replay["type"] == "text"
+    assert replay["locale"] == "en-US"
+    said = ["open leg cramp helper", "what about calcium", ".new", "help"]
+    assert replay["userInput"] == [*said, ".quit"]
+    status, played = post(server, body, path="/api/replay")
+    assert status == 200
+    assert played["session"] != session
+    assert [t["turn"] and t["turn"]["intent"] for t in played["turns"]] == [
+        None,
+        "CauseDetailIntent",
+        None,
+        "AMAZON.HelpIntent",
+    ]
+
+
+def test_replay_made_here_runs_in_the_terminal(server: str, tmp_path: Path) -> None:
+    _, answer = turn(server, line="ask leg cramp helper what about calcium")
+    _, _, body = get(server, f"/api/replay?session={answer['session']}")
+    path = tmp_path / "dialog.json"
+    path.write_bytes(body)
+    out = io.StringIO()
+    assert cli.main(["--json", "--replay", str(path)], stdout=out, stderr=io.StringIO()) == 0
+    assert json.loads(out.getvalue().splitlines()[0])["speech"] == answer["turn"]["speech"]
+
+
+def test_evaluation_reports_accuracy_per_intent_and_misses(server: str) -> None:
+    status, result = post(server, CSV.encode(), {"Content-Type": "text/csv"}, "/api/evaluate")
+    assert status == 200, result
+    assert (result["total"], result["passed"]) == (3, 2)
+    assert result["per_intent"] == [
+        {"intent": "CauseDetailIntent", "total": 1, "passed": 1, "accuracy": 1.0},
+        {"intent": "CrampCausesIntent", "total": 2, "passed": 1, "accuracy": 0.5},
+    ]
+    assert [m["utterance"] for m in result["misses"]] == ["is it my phone bill"]
+
+
+def test_locales_come_from_the_interaction_models(server: str, tmp_path: Path) -> None:
+    status, _, body = get(server, "/api/locales")
+    assert status == 200
+    found = sorted(p.stem for p in Path("interaction_model").glob("*.json"))
+    assert json.loads(body)["locales"] == found
+    (tmp_path / "en-US.json").write_text("{}")
+    (tmp_path / "xx-YY.json").write_text("{}")
+    assert locales(tmp_path) == ["en-US", "xx-YY"]
+
+
+def test_every_locale_starts_a_session_in_its_own_language(server: str) -> None:
+    for locale in locales():
+        name = NLU.for_locale(locale).invocation_name
+        status, answer = turn(server, line=f"open {name}", locale=locale)
+        assert status == 200, answer
+        assert answer["request"]["request"]["locale"] == locale
+        assert answer["turn"]["speech"]
+
+
+BAD_TURNS = [
+    (b"not json", 400, "JSON object"),
+    (b"[1, 2]", 400, "JSON object"),
+    (b'{"line": 5}', 400, '"line" must be a string'),
+    (b'{"locale": "en-US"}', 400, '"line" is required'),
+    (b'{"line": "hi", "locale": 7}', 400, '"locale" must be a string'),
+    (b'{"line": "hi", "session": 12}', 400, '"session" must be a string'),
+    (b'{"line": "hi", "user": []}', 400, '"user" must be a string'),
+    (b'{"line": "hi", "user": ""}', 400, '"user" must be 1 to'),
+    (json.dumps({"line": "x" * (MAX_LINE_CHARS + 1)}).encode(), 400, "over 1000 characters"),
+    (b'{"line": "hi", "locale": "xx-XX"}', 400, "unknown locale 'xx-XX'"),
+    (b'{"line": "hi", "session": "no-such-session"}', 404, "unknown or expired session"),
+    (b'{"line": "   "}', 400, "empty"),
+    (b'{"line": ".record /tmp/x.json"}', 400, "only works in the terminal"),
+    (b'{"line": ".frobnicate"}', 400, "unknown command"),
+]
+
+
+@pytest.mark.parametrize(("body", "status", "message"), BAD_TURNS)
+def test_bad_turns_get_a_4xx_with_a_message(
+    server: str, body: bytes, status: int, message: str
+) -> None:
+    got, answer = post(server, body, {"Content-Type": "application/json"}, "/api/turn")
+    assert got == status
+    assert answer is not None and message in answer["error"]
+
+
+def test_a_line_of_exactly_the_limit_is_heard(server: str) -> None:
+    status, answer = turn(server, line=("cramp " * 200)[:MAX_LINE_CHARS])
+    assert status == 200
+    assert answer["turn"]["intent"]
+
+
+def test_a_huge_body_is_refused_without_reading_it_all(server: str) -> None:
+    status, answer = post(server, b"{" + b" " * (2 * 1024 * 1024) + b"}", path="/api/turn")
+    assert status == 413
+    assert answer is not None and answer["error"]
+
+
+def test_a_session_keeps_its_locale_and_user(server: str) -> None:
+    _, first = turn(server, line="open leg cramp helper", user="amzn1.ask.account.A")
+    status, answer = turn(server, line="help", session=first["session"], user="other")
+    assert status == 400 and "another user" in answer["error"]
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("/api/replay", 400), ("/api/replay?session=nope", 404), ("/api/nothing", 404)],
+)
+def test_bad_replay_requests(server: str, path: str, status: int) -> None:
+    got, headers, body = get(server, path)
+    assert got == status
+    assert headers["Content-Type"] == "application/json"
+    assert json.loads(body)["error"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"{}", "missing skillId"),
+        (b"nope", "not valid JSON"),
+        (b"\xff\xfe", "not a replay file"),
+        (
+            json.dumps(
+                {"skillId": "x", "locale": "xx-XX", "type": "text", "userInput": ["hi"]}
+            ).encode(),
+            "unknown locale",
+        ),
+    ],
+)
+def test_bad_replay_files_get_a_400(server: str, body: bytes, message: str) -> None:
+    status, answer = post(server, body, path="/api/replay")
+    assert status == 400
+    assert answer is not None and message in answer["error"]
+
+
+@pytest.mark.parametrize(
+    ("body", "query", "message"),
+    [
+        (b"utterance,intent\nhi,X\n", "", "header must start with"),
+        (b"utterance,referenceTimestamp,intent,cause\n", "", "slot[name]"),
+        (b"utterance,referenceTimestamp,intent\n", "", "no annotations"),
+        (b"utterance,referenceTimestamp,intent\n,,X\n", "", "line 2"),
+        (b"\xff\xfe", "", "UTF-8"),
+        (CSV.encode(), "?locale=xx-XX", "unknown locale"),
+    ],
+)
+def test_bad_annotation_files_get_a_400(server: str, body: bytes, query: str, message: str) -> None:
+    status, answer = post(server, body, path=f"/api/evaluate{query}")
+    assert status == 400
+    assert answer is not None and message in answer["error"]
+
+
+def test_sessions_are_bounded_in_number(tmp_path: Path) -> None:
+    """The least recently used conversation goes first when the store is full."""
+    with serve(create_app(store=SessionStore(max_sessions=2))) as base_url:
+        ids = [turn(base_url, line="open leg cramp helper")[1]["session"] for _ in range(2)]
+        assert turn(base_url, line="help", session=ids[0])[0] == 200  # ids[1] is now oldest
+        turn(base_url, line="open leg cramp helper")
+        assert turn(base_url, line="help", session=ids[1])[0] == 404
+        assert turn(base_url, line="help", session=ids[0])[0] == 200
+
+
+def test_sessions_expire_when_idle() -> None:
+    now = [1000.0]
+    store = SessionStore(max_sessions=10, idle_seconds=60, clock=lambda: now[0])
+    with serve(create_app(store=store)) as base_url:
+        old = turn(base_url, line="open leg cramp helper")[1]["session"]
+        now[0] += 30
+        kept = turn(base_url, line="open leg cramp helper")[1]["session"]
+        now[0] += 45
+        assert turn(base_url, line="help", session=old)[0] == 404
+        assert turn(base_url, line="help", session=kept)[0] == 200
+        assert len(store) == 1
+
+
+def test_a_session_holds_a_bounded_number_of_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(web, "MAX_SESSION_LINES", 3)
+    with serve(create_app()) as base_url:
+        session = turn(base_url, line="open leg cramp helper")[1]["session"]
+        for _ in range(2):
+            assert turn(base_url, line="help", session=session)[0] == 200
+        status, answer = turn(base_url, line="help", session=session)
+        assert status == 400 and "start a new one" in answer["error"]
+        assert turn(base_url, line="help")[0] == 200
+
+
+def test_web_flag_takes_only_host_and_port() -> None:
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exit_info, contextlib.redirect_stderr(err):
+        cli.main(["--web", "--json"])
+    assert exit_info.value.code == 2
+    assert "--web takes only --host and --port" in err.getvalue()
