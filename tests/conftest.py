@@ -85,6 +85,18 @@ class Conversation:
         return self.send(envelopes.intent(self.session, name, slot_values, SLOT_TYPES))
 
 
+@pytest.fixture(autouse=True)
+def visit_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test that builds a skill remembering visits gets its own empty SQLite file.
+
+    The simulator and the web service otherwise use `.data/` in the checkout, which would make a
+    second test run meet a returning user.
+    """
+    path = tmp_path_factory.mktemp("visits") / "visits.sqlite3"
+    monkeypatch.setenv("PERSISTENCE", f"sqlite:{path}")
+    return path
+
+
 @pytest.fixture
 def talk() -> Conversation:
     """A fresh conversation in en-US."""
