@@ -19,15 +19,12 @@ from ask_sdk_core.exceptions import AttributesManagerException
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.content import TIP_IDS
+from skill.persistence import CorruptRecord
 from skill.state import State
 
 log = logging.getLogger(__name__)
 VISIT_KEY = "visit"
 _FIELDS = frozenset({"first_visit", "last_visit", "visits", "tip"})
-
-
-class CorruptRecord(ValueError):
-    """A stored record that is not what this skill writes."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,13 +62,22 @@ class Turn:
 class Conversation:
     """A user talking to the skill over one session, turn by turn, through the Lambda handler."""
 
-    def __init__(self, locale: str = "en-US") -> None:
+    def __init__(
+        self,
+        locale: str = "en-US",
+        *,
+        user_id: str | None = None,
+        skill: Callable[[dict[str, Any], Any], dict[str, Any]] = handler,
+    ) -> None:
         self.session = Session(locale=locale)
+        if user_id is not None:
+            self.session.user_id = user_id
+        self.skill = skill
         self.turns: list[Turn] = []
 
     def send(self, request: dict[str, Any]) -> Turn:
         """Send a request envelope (round-tripped through JSON, as on the wire)."""
-        turn = Turn(handler(json.loads(json.dumps(request)), None))
+        turn = Turn(self.skill(json.loads(json.dumps(request)), None))
         self.session.update(turn.envelope)
         self.turns.append(turn)
         return turn

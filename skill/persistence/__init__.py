@@ -25,6 +25,10 @@ RETENTION_DAYS = 90
 TTL_ATTRIBUTE = "expires_at"
 
 
+class CorruptRecord(PersistenceException):
+    """A stored record that is not what this skill writes: read as no record, then replaced."""
+
+
 def record_key(request_envelope: RequestEnvelope) -> str:
     """A record's key: the SHA-256 of the Alexa user id, so no store holds the id itself."""
     try:

@@ -18,7 +18,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model import RequestEnvelope
 
-from skill.persistence import expiry, record_key
+from skill.persistence import CorruptRecord, expiry, record_key
 
 BUSY_TIMEOUT_SECONDS = 1.0
 _SCHEMA = (
@@ -69,9 +69,9 @@ class SqliteAdapter(AbstractPersistenceAdapter):
         try:
             attributes = json.loads(row[0])
         except ValueError as exc:
-            raise PersistenceException("sqlite record is not JSON") from exc
+            raise CorruptRecord("sqlite record is not JSON") from exc
         if not isinstance(attributes, dict):
-            raise PersistenceException("sqlite record is not an object")
+            raise CorruptRecord("sqlite record is not an object")
         return attributes
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict) -> None:
