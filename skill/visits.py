@@ -136,10 +136,10 @@ def _read(handler_input: HandlerInput, visit: Visit) -> Visitor | None:
         data = manager.persistent_attributes
         return Visitor.parse(data) if data else None
     except CorruptRecord as exc:
-        log.warning("stored visit record is corrupted (%s); treating the user as new", exc)
+        log.warning("stored visit record is corrupted (%s); answering as for a new user", exc)
         return None
     except Exception as exc:
-        log.warning("visit store unreadable (%s); treating the user as new", _describe(exc))
+        log.warning("visit store unreadable (%s); answering as for a new user", _describe(exc))
         visit.failed = True
         return None
 

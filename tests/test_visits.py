@@ -275,7 +275,7 @@ def test_an_unusable_store_never_breaks_a_conversation(
     assert talk.turns[0].speech.startswith("Welcome to Leg Cramp Helper.")
     assert walk.speech.startswith("Wear comfortable, supportive shoes")
     assert [t.ends for t in talk.turns] == [False, False, False]
-    assert any("treating the user as new" in r.getMessage() for r in caplog.records)
+    assert any("answering as for a new user" in r.getMessage() for r in caplog.records)
     assert all(USER not in r.getMessage() for r in caplog.records)
 
 

@@ -16,7 +16,7 @@ from skill.persistence import TTL_ATTRIBUTE, expiry, record_key
 
 # Alexa waits 8 s: 1 s to connect, 1 s to read, one retry (at most a second of backoff).
 CLIENT_CONFIG = Config(
-    connect_timeout=1, read_timeout=1, retries={"max_attempts": 2, "mode": "standard"}
+    connect_timeout=1, read_timeout=1, retries={"total_max_attempts": 2, "mode": "standard"}
 )
 
 
