@@ -40,9 +40,11 @@ def function_arn(describe_stacks: dict[str, Any]) -> str:
 
 
 def with_endpoint(manifest: dict[str, Any], arn: str) -> dict[str, Any]:
-    """A copy of the manifest whose custom API points at the Lambda."""
+    """A copy of the manifest whose custom API, and skill events, point at the Lambda."""
     filled = json.loads(json.dumps(manifest))
     filled["manifest"]["apis"]["custom"]["endpoint"] = {"uri": arn}
+    if "events" in filled["manifest"]:
+        filled["manifest"]["events"]["endpoint"] = {"uri": arn}
     return filled
 
 

@@ -187,6 +187,20 @@ def test_privacy_answers(manifest: dict[str, Any]) -> None:
     assert "permissions" not in manifest
 
 
+def test_the_skill_hears_when_it_is_disabled(manifest: dict[str, Any]) -> None:
+    """Subscribed to SKILL_DISABLED, so a user who disables the skill is forgotten."""
+    assert manifest["events"]["subscriptions"] == [{"eventName": "SKILL_DISABLED"}]
+
+
+def test_description_says_what_is_remembered_and_for_how_long(manifest: dict[str, Any]) -> None:
+    """The listing names every field kept, the 90 days, and deletion on disabling."""
+    description = flat(manifest["publishingInformation"]["locales"]["en-US"]["description"])
+    for kept in ("first and last visits", "how many times you have visited", "the last tip"):
+        assert kept in description
+    assert "deleted 90 days after your last visit" in description
+    assert "when you disable the skill" in description
+
+
 def run_script(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run scripts/skill_manifest.py as `make deploy` does."""
     return subprocess.run(
@@ -210,7 +224,8 @@ def test_endpoint_is_filled_from_the_deploy_output(
     assert written["apis"]["custom"]["endpoint"] == {
         "uri": "arn:aws:lambda:us-east-1:123456789012:function:leg-cramp-helper-dev-skill"
     }
-    del written["apis"]["custom"]["endpoint"]
+    assert written["events"]["endpoint"] == written["apis"]["custom"]["endpoint"]
+    del written["apis"]["custom"]["endpoint"], written["events"]["endpoint"]
     assert written == manifest
     model = tmp_path / "interactionModels" / "custom" / "en-US.json"
     assert model.read_bytes() == (ROOT / "interaction_model" / "en-US.json").read_bytes()
