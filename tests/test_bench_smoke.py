@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import cold_import, handler_latency, hello_world
+from bench import cold_import, handler_latency, handler_latency_persistence, hello_world
 from bench.__main__ import discover
 from skill.lambda_function import handler
 from skill.simulator import envelopes
@@ -116,6 +116,25 @@ def test_cold_import_writes_its_results(tmp_path: Path, capsys) -> None:
     assert "ask_sdk_core" not in explained["extra_by_package_ms"]
     assert explained["extra_modules"] >= len(explained["top_extra_modules_ms"]) > 0
     assert "skill.lambda_function" in capsys.readouterr().out
+
+
+def test_handler_latency_with_persistence_writes_its_results(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tiny run times the SQLite-backed skill against the hello-world and the cold imports."""
+    for key, value in handler_latency.DEPLOYED_ENV.items():  # set in-process: undone afterwards
+        monkeypatch.setenv(key, value)
+    args = ["--rounds", "2", "--warmup", "1", "--import-runs", "1", "--out", str(tmp_path)]
+    assert handler_latency_persistence.main(args) == 0
+    results = _results(tmp_path / "handler_latency_persistence.json")
+    assert results["target_ratio"] == 2.0
+    assert results["environment"]["PERSISTENCE"] == "sqlite:<temporary file>"
+    for name in ("skill", "baseline"):
+        assert results[name]["n"] == 2 * len(handler_latency.STEPS)
+    cold = results["cold_import"]
+    assert set(cold["import_median_ms"]) == {"none", "sqlite", "dynamodb"}
+    assert cold["added_ms"]["none"] == 0
+    assert "dynamodb" in capsys.readouterr().out
 
 
 def test_bench_runner_finds_benchmarks_by_their_main(tmp_path: Path) -> None:
