@@ -17,12 +17,16 @@ from typing import Any
 
 import pytest
 from conftest import Conversation
+from web_support import post, serve
 
+from skill import ssml
 from skill.factory import create_skill_builder
 from skill.persistence import RETENTION_DAYS, create_adapter
 from skill.simulator import envelopes
 from skill.simulator.cli import main
+from skill.simulator.envelopes import Session
 from skill.simulator.session import DEFAULT_USER_ID
+from skill.webservice import create_app
 
 USER = "amzn1.ask.account.TEST-USER-ONE"
 FIELDS = {"first_visit", "last_visit", "visits", "tip"}
@@ -56,7 +60,12 @@ def stored(path: Path, user: str = USER) -> dict[str, Any] | None:
 
 
 def skill_disabled(talk: Conversation, status: str) -> dict[str, Any]:
-    """The AlexaSkillEvent.SkillDisabled event Alexa sends (no session), through the handler."""
+    """The AlexaSkillEvent.SkillDisabled event, sent through the conversation's handler."""
+    return talk.skill(disabled_event(talk, status), None)
+
+
+def disabled_event(talk: Conversation, status: str) -> dict[str, Any]:
+    """The AlexaSkillEvent.SkillDisabled event Alexa sends for the user: no session."""
     event = envelopes.launch(talk.session)
     del event["session"]
     event["request"] = {
@@ -67,7 +76,7 @@ def skill_disabled(talk: Conversation, status: str) -> dict[str, Any]:
         "eventPublishingTime": event["request"]["timestamp"],
         "body": {"userInformationPersistenceStatus": status},
     }
-    return talk.skill(event, None)
+    return event
 
 
 def test_a_returning_user_hears_a_shorter_welcome_with_the_disclaimer(skill: Any) -> None:
@@ -327,3 +336,22 @@ def test_the_simulator_remembers_its_default_user_between_runs(
     assert json.loads(capsys.readouterr().out)["speech"].startswith("Welcome to Leg Cramp Helper.")
     assert main(["--json", "--user-id", DEFAULT_USER_ID, "open leg cramp helper"]) == 0
     assert json.loads(capsys.readouterr().out)["speech"].startswith("Welcome back.")
+
+
+def test_the_web_service_remembers_users_and_forgets_them_on_request(visit_store: Path) -> None:
+    """Through a real HTTP server: welcome back on the second launch; SkillDisabled forgets."""
+    skill_id = envelopes.DEFAULT_SKILL_ID
+    talk = Conversation(user_id=USER)
+    with serve(create_app(skill_id=skill_id, dev_mode=True)) as base_url:
+        answers = []
+        for _ in range(2):
+            talk.session = Session(user_id=USER)
+            status, answer = post(base_url, json.dumps(envelopes.launch(talk.session)).encode())
+            assert status == 200
+            answers.append(ssml.to_plain_text(answer["response"]["outputSpeech"]["ssml"]))
+        event = disabled_event(talk, "NOT_PERSISTED")
+        status, answer = post(base_url, json.dumps(event).encode())
+    assert answers[0].startswith("Welcome to Leg Cramp Helper.")
+    assert answers[1].startswith("Welcome back.")
+    assert status == 200 and answer["response"] == {}
+    assert stored(visit_store) is None
