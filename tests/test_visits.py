@@ -162,6 +162,15 @@ def test_next_after_the_offer_also_carries_on(skill: Any) -> None:
     assert turn.speech.startswith("Keep your bedding loose around your feet.")
 
 
+def test_a_tampered_offer_past_the_last_tip_is_answered_calmly(skill: Any) -> None:
+    """A session claiming an offer to carry on after the last tip gets a question, no apology."""
+    talk = visit(skill)
+    talk.session.attributes = {"question": "resume", "tip_index": 3}
+    turn = talk.intent("AMAZON.YesIntent")
+    assert turn.speech == "What would you like to know?"
+    assert not turn.ends
+
+
 def test_no_to_carrying_on_goes_on_as_usual_and_is_not_asked_again(
     skill: Any, visit_store: Path
 ) -> None:
