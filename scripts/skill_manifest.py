@@ -60,11 +60,16 @@ def regional_arns(arns: list[str]) -> dict[str, str]:
 
 
 def with_endpoints(manifest: dict[str, Any], arns: dict[str, str]) -> dict[str, Any]:
-    """A copy of the manifest whose custom API points each Alexa region at its Lambda."""
+    """The manifest with each Alexa region (custom API and skill events) pointing at its Lambda."""
     filled = json.loads(json.dumps(manifest))
     custom = filled["manifest"]["apis"]["custom"]
     custom["endpoint"] = {"uri": arns[DEFAULT_ALEXA_REGION]}
     custom["regions"] = {code: {"endpoint": {"uri": arn}} for code, arn in arns.items()}
+    if "events" in filled["manifest"]:
+        # SkillDisabled reaches the function, and so the table, of the user's own region.
+        events = filled["manifest"]["events"]
+        events["endpoint"] = dict(custom["endpoint"])
+        events["regions"] = json.loads(json.dumps(custom["regions"]))
     return filled
 
 

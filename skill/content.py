@@ -19,6 +19,8 @@ TOPIC_IDS = ("RELIEF", "RISK", "DOCTOR", "URGENT")
 PROMPT_KEYS = (
     "welcome",
     "welcome_examples",
+    "welcome_back",
+    "resume_reprompt",
     "home",
     "what_next",
     "anything_else",
@@ -43,6 +45,8 @@ PROMPT_KEYS = (
     "okay",
     "error",
 )
+# Prompts with a `{placeholder}`, filled at run time (so never pre-rendered as clips).
+TEMPLATE_FIELDS = {"resume_tip": ("tip",)}
 
 
 class ContentError(ValueError):
@@ -72,6 +76,7 @@ class Content:
     tips: tuple[Item, ...]
     topics: Mapping[str, Item]
     prompts: Mapping[str, str]
+    templates: Mapping[str, str]
     cards: Mapping[str, str]
 
     def item(self, kind: str, item_id: str) -> Item | None:
@@ -82,6 +87,10 @@ class Content:
     def prompt(self, key: str) -> str:
         """A fixed prompt; unknown keys are a programming error."""
         return self.prompts[key]
+
+    def fill(self, key: str, **values: str) -> str:
+        """A template with its placeholders filled; unknown keys are a programming error."""
+        return self.templates[key].format(**values)
 
     def card_text(self, text: str) -> str:
         """Card text with the disclaimer that stands in every card."""
@@ -109,6 +118,17 @@ def _items(kind: str, table: Mapping[str, Mapping[str, str]], ids: tuple[str, ..
     return items
 
 
+def _templates(data: Mapping[str, str]) -> dict[str, str]:
+    if set(data) != set(TEMPLATE_FIELDS):
+        raise ContentError(f"templates differ: {sorted(set(data) ^ set(TEMPLATE_FIELDS))}")
+    for key, fields in TEMPLATE_FIELDS.items():
+        try:
+            data[key].format(**dict.fromkeys(fields, ""))
+        except (KeyError, IndexError, ValueError):
+            raise ContentError(f"template {key} may use only {fields}") from None
+    return dict(data)
+
+
 def parse_content(locale: str, data: Mapping) -> Content:
     """Validate raw TOML data and build the typed content."""
     prompts = data.get("prompts", {})
@@ -123,6 +143,7 @@ def parse_content(locale: str, data: Mapping) -> Content:
             tips=tuple(_items("tip", data["tips"], TIP_IDS)),
             topics=MappingProxyType({i.id: i for i in _items("topic", data["topics"], TOPIC_IDS)}),
             prompts=MappingProxyType(dict(prompts)),
+            templates=MappingProxyType(_templates(data.get("templates", {}))),
             cards=MappingProxyType(dict(data["cards"])),
         )
     except KeyError as missing:

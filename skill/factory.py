@@ -5,19 +5,30 @@ from __future__ import annotations
 import os
 
 from ask_sdk_core.skill import CustomSkill
-from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.handlers import EXCEPTION_HANDLERS, REQUEST_HANDLERS
-from skill.interceptors import ContentInterceptor, RememberResponseInterceptor
+from skill.interceptors import (
+    ContentInterceptor,
+    LoadVisitInterceptor,
+    RememberResponseInterceptor,
+    SaveVisitInterceptor,
+)
+from skill.persistence import adapter_from_environment
 
 
-def create_skill_builder(skill_id: str | None = None) -> SkillBuilder:
+def create_skill_builder(
+    skill_id: str | None = None, default_persistence: str = "none"
+) -> CustomSkillBuilder:
     """A SkillBuilder with every handler and interceptor registered, in order.
 
     `skill_id` None reads the `SKILL_ID` environment variable; an empty id checks nothing.
     With an id set, the SDK refuses requests addressed to another skill.
+    The store is the one `PERSISTENCE` names, else `default_persistence` (README, "Remembering
+    users"); without one the skill remembers nothing between sessions.
     """
-    builder = SkillBuilder()
+    adapter = adapter_from_environment(default_persistence)
+    builder = CustomSkillBuilder(persistence_adapter=adapter)
     builder.skill_id = (os.environ.get("SKILL_ID", "") if skill_id is None else skill_id) or None
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler())
@@ -25,9 +36,12 @@ def create_skill_builder(skill_id: str | None = None) -> SkillBuilder:
         builder.add_exception_handler(exception_handler())
     builder.add_global_request_interceptor(ContentInterceptor())
     builder.add_global_response_interceptor(RememberResponseInterceptor())
+    if adapter is not None:
+        builder.add_global_request_interceptor(LoadVisitInterceptor())
+        builder.add_global_response_interceptor(SaveVisitInterceptor())
     return builder
 
 
-def create_skill(skill_id: str | None = None) -> CustomSkill:
+def create_skill(skill_id: str | None = None, default_persistence: str = "none") -> CustomSkill:
     """The ready skill, for entry points that call `invoke` themselves."""
-    return create_skill_builder(skill_id).create()
+    return create_skill_builder(skill_id, default_persistence).create()

@@ -1,4 +1,4 @@
-"""Cross-cutting work around every request: choosing the content, remembering what was said."""
+"""Cross-cutting work around every request: the content, what was said, the user's visits."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ask_sdk_core.dispatch_components import (
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill import visits
 from skill.content import load_content
 from skill.handlers.navigation import LAST_RESPONSE_KEY
 from skill.responses import CONTENT_KEY
@@ -39,3 +40,19 @@ class RememberResponseInterceptor(AbstractResponseInterceptor):
             "reprompt": response.reprompt.output_speech.ssml,
             "card": [card.title, card.content] if card is not None else None,
         }
+
+
+class LoadVisitInterceptor(AbstractRequestInterceptor):
+    """On a new session, reads the user's record and counts the visit (only with a store)."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        """Notes the state before the turn; a store that fails means a new user, not an error."""
+        visits.begin(handler_input)
+
+
+class SaveVisitInterceptor(AbstractResponseInterceptor):
+    """Writes the visit, and the tip walk as it moves, without waiting for the session's end."""
+
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
+        """Stores what changed in this turn; a store that fails only logs a warning."""
+        visits.finish(handler_input)

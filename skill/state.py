@@ -8,7 +8,9 @@ from typing import Any
 
 from skill.content import CAUSE_IDS, TIP_IDS, TOPIC_IDS
 
-QUESTIONS = frozenset({"more", "cause_detail", "tip_walk", "next_tip", "relief", "anything_else"})
+QUESTIONS = frozenset(
+    {"more", "cause_detail", "tip_walk", "next_tip", "relief", "anything_else", "resume"}
+)
 _KINDS = {"cause": CAUSE_IDS, "tip": TIP_IDS, "topic": TOPIC_IDS}
 
 

@@ -25,6 +25,7 @@ from werkzeug.exceptions import (
 
 from skill.audio.manifest import default_audio_dir
 from skill.factory import create_skill
+from skill.persistence import LOCAL_DEFAULT
 from skill.verification import AlexaRequestVerifier, Fetcher, RequestRejected, download_chain
 from skill.webaudio import add_audio_route
 
@@ -132,7 +133,7 @@ def create_app(
         ASK_SDK_VERIFY_TIMESTAMP=False,
     )
     app.logger.addFilter(_QuietSdkLog())
-    skill = create_skill(skill_id)
+    skill = create_skill(skill_id, default_persistence=LOCAL_DEFAULT)
     verifier = AlexaRequestVerifier(
         skill_id, dev_mode=dev_mode, fetch=fetch_chain, trusted_roots=trusted_roots
     )

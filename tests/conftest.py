@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,13 +62,22 @@ class Turn:
 class Conversation:
     """A user talking to the skill over one session, turn by turn, through the Lambda handler."""
 
-    def __init__(self, locale: str = "en-US") -> None:
+    def __init__(
+        self,
+        locale: str = "en-US",
+        *,
+        user_id: str | None = None,
+        skill: Callable[[dict[str, Any], Any], dict[str, Any]] = handler,
+    ) -> None:
         self.session = Session(locale=locale)
+        if user_id is not None:
+            self.session.user_id = user_id
+        self.skill = skill
         self.turns: list[Turn] = []
 
     def send(self, request: dict[str, Any]) -> Turn:
         """Send a request envelope (round-tripped through JSON, as on the wire)."""
-        turn = Turn(handler(json.loads(json.dumps(request)), None))
+        turn = Turn(self.skill(json.loads(json.dumps(request)), None))
         self.session.update(turn.envelope)
         self.turns.append(turn)
         return turn
@@ -83,6 +93,18 @@ class Conversation:
             for slot, value in slots.items()
         }
         return self.send(envelopes.intent(self.session, name, slot_values, SLOT_TYPES))
+
+
+@pytest.fixture(autouse=True)
+def visit_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test that builds a skill remembering visits gets its own empty SQLite file.
+
+    The simulator and the web service otherwise use `.data/` in the checkout, which would make a
+    second test run meet a returning user.
+    """
+    path = tmp_path_factory.mktemp("visits") / "visits.sqlite3"
+    monkeypatch.setenv("PERSISTENCE", f"sqlite:{path}")
+    return path
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import cold_import, handler_latency, hello_world, web_sim
+from bench import cold_import, handler_latency, handler_latency_persistence, hello_world, web_sim
 from bench.__main__ import discover
 from skill.lambda_function import handler
 from skill.simulator import envelopes
@@ -133,6 +133,25 @@ def test_web_sim_times_the_api_against_the_handler(tmp_path: Path, capsys) -> No
     assert results["added_p95_ms"] == expected
     assert results["within_target"] == (expected <= web_sim.TARGET_ADDED_P95_MS)
     assert "added by the API" in capsys.readouterr().out
+
+
+def test_handler_latency_with_persistence_writes_its_results(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tiny run times the SQLite-backed skill against the hello-world and the cold imports."""
+    for key, value in handler_latency.DEPLOYED_ENV.items():  # set in-process: undone afterwards
+        monkeypatch.setenv(key, value)
+    args = ["--rounds", "2", "--warmup", "1", "--import-runs", "1", "--out", str(tmp_path)]
+    assert handler_latency_persistence.main(args) == 0
+    results = _results(tmp_path / "handler_latency_persistence.json")
+    assert results["target_ratio"] == 2.0
+    assert results["environment"]["PERSISTENCE"] == "sqlite:<temporary file>"
+    for name in ("skill", "baseline"):
+        assert results[name]["n"] == 2 * len(handler_latency.STEPS)
+    cold = results["cold_import"]
+    assert set(cold["import_median_ms"]) == {"none", "sqlite", "dynamodb"}
+    assert cold["added_ms"]["none"] == 0
+    assert "dynamodb" in capsys.readouterr().out
 
 
 def test_bench_runner_finds_benchmarks_by_their_main(tmp_path: Path) -> None:

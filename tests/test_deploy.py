@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -21,10 +22,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import boto3
 import pytest
 from packaging.utils import canonicalize_name
+from test_visits_dynamodb import TABLE, Dynalite
 
 from skill.audio.manifest import Manifest
+from skill.persistence import TTL_ATTRIBUTE
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Session, Slot
 
@@ -50,6 +54,8 @@ DEAD_PROXY = "http://127.0.0.1:9"
 DRIVER = r"""
 import json, os, sys, sysconfig
 events = json.load(sys.stdin)
+runtime = [p for p in os.environ.get("LAMBDA_RUNTIME_PATH", "").split(os.pathsep) if p]
+sys.path.extend(runtime)
 from skill.lambda_function import handler
 results, attributes = [], None
 for event in events:
@@ -62,7 +68,8 @@ for event in events:
         continue
     results.append({"response": response})
     attributes = response.get("sessionAttributes") or {}
-roots = [os.getcwd(), sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]]
+paths = sysconfig.get_paths()
+roots = [os.getcwd(), paths["stdlib"], paths["platstdlib"], *runtime]
 foreign = sorted(
     name for name, module in list(sys.modules.items())
     if getattr(module, "__file__", None)
@@ -371,6 +378,11 @@ def test_zip_is_under_three_mib_and_carries_nothing_for_other_places(packaged: P
         "__pycache__",
         ".dist-info/",
         ".mp3",
+        # Lambda's runtime has boto3: the DynamoDB adapter uses that one.
+        "boto3/",
+        "botocore/",
+        "s3transfer/",
+        "jmespath/",
     )
     assert [n for n in packaged.names if any(f in n.lower() for f in forbidden)] == []
     assert "audio/manifest.json" in packaged.names
@@ -555,3 +567,91 @@ def test_packaging_a_region_alexa_does_not_call_from_is_refused(tmp_path: Path) 
     assert result.returncode == 2
     assert "ap-south-1 is not an AWS region Alexa calls from" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_visits_table_is_on_demand_expiring_recoverable_and_encrypted(packaged: Packaged) -> None:
+    """One table keyed by `id`, on-demand, with the TTL the adapter writes, PITR and SSE."""
+    (table,) = resources_of_type(packaged, "AWS::DynamoDB::Table").values()
+    properties = table["Properties"]
+    assert properties["BillingMode"] == "PAY_PER_REQUEST"
+    assert properties["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    assert properties["AttributeDefinitions"] == [{"AttributeName": "id", "AttributeType": "S"}]
+    assert properties["TimeToLiveSpecification"] == {
+        "AttributeName": TTL_ATTRIBUTE,
+        "Enabled": True,
+    }
+    assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert properties["SSESpecification"] == {"SSEEnabled": True}
+    assert "GlobalSecondaryIndexes" not in properties and "StreamSpecification" not in properties
+
+
+def test_function_may_only_get_put_and_delete_items_in_its_table(packaged: Packaged) -> None:
+    """The role's only DynamoDB rights: GetItem, PutItem, DeleteItem on that one table."""
+    role = packaged.resources["IamRoleLambdaExecution"]["Properties"]
+    statements = [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    dynamodb = [s for s in statements if "dynamodb" in json.dumps(s["Action"])]
+    assert dynamodb == [
+        {
+            "Effect": "Allow",
+            "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+            "Resource": {"Fn::GetAtt": ["VisitsTable", "Arn"]},
+        }
+    ]
+    assert not any("*" in json.dumps(s["Action"]) for s in statements)
+
+
+def test_function_is_told_which_table_to_use(packaged: Packaged) -> None:
+    """PERSISTENCE names the stack's own table, so each region uses its own."""
+    variables = packaged.resources["SkillLambdaFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["PERSISTENCE"] == {"Fn::Join": ["", ["dynamodb:", {"Ref": "VisitsTable"}]]}
+
+
+def lambda_runtime_packages(target: Path) -> Path:
+    """What Lambda's Python runtime adds to the path for a function: boto3 and its needs."""
+    site = Path(boto3.__file__).resolve().parent.parent
+    for name in ("boto3", "botocore", "s3transfer", "jmespath"):
+        shutil.copytree(site / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def test_zip_remembers_users_in_dynamodb_with_the_runtimes_boto3(
+    unpacked: Path, tmp_path: Path
+) -> None:
+    """The zip, plus the boto3 Lambda's runtime provides, against dynalite: welcome back.
+
+    AWS is the stand-in edge: dynalite plays DynamoDB on loopback, with dummy credentials.
+    """
+    runtime = lambda_runtime_packages(tmp_path / "var-runtime")
+    env = {
+        "SKILL_ID": SKILL_ID,
+        "AWS_ACCESS_KEY_ID": "dummy",
+        "AWS_SECRET_ACCESS_KEY": "dummy",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }
+    os.environ.update({k: v for k, v in env.items() if k.startswith("AWS_")})
+    try:
+        dynalite = Dynalite()
+    finally:
+        for name in env:
+            if name.startswith("AWS_"):
+                os.environ.pop(name)
+    try:
+        env.update(
+            PERSISTENCE=f"dynamodb:{TABLE}",
+            AWS_ENDPOINT_URL_DYNAMODB=dynalite.url,
+            LAMBDA_RUNTIME_PATH=str(runtime),
+        )
+        session = Session(skill_id=SKILL_ID)
+        runs = [
+            run_handler([lambda_python(), "-S"], unpacked, [envelopes.launch(session)], env)
+            for _ in range(2)
+        ]
+    finally:
+        dynalite.stop()
+    first, second = (run["results"][0]["response"]["response"] for run in runs)
+    assert first["outputSpeech"]["ssml"].startswith("<speak><p>Welcome to Leg Cramp Helper.")
+    assert second["outputSpeech"]["ssml"].startswith("<speak><p>Welcome back.")
+    assert all(run["site"] is False and run["foreign"] == [] for run in runs)

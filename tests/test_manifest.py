@@ -192,6 +192,20 @@ def test_privacy_answers(manifest: dict[str, Any]) -> None:
     assert "permissions" not in manifest
 
 
+def test_the_skill_hears_when_it_is_disabled(manifest: dict[str, Any]) -> None:
+    """Subscribed to SKILL_DISABLED, so a user who disables the skill is forgotten."""
+    assert manifest["events"]["subscriptions"] == [{"eventName": "SKILL_DISABLED"}]
+
+
+def test_description_says_what_is_remembered_and_for_how_long(manifest: dict[str, Any]) -> None:
+    """The listing names every field kept, the 90 days, and deletion on disabling."""
+    description = flat(manifest["publishingInformation"]["locales"]["en-US"]["description"])
+    for kept in ("first and last visits", "how many times you have visited", "the last tip"):
+        assert kept in description
+    assert "deleted 90 days after your last visit" in description
+    assert "when you disable the skill" in description
+
+
 def run_script(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run scripts/skill_manifest.py as `make deploy` does."""
     return subprocess.run(
@@ -214,6 +228,10 @@ def test_endpoint_is_filled_from_the_deploy_output(
     written = json.loads((tmp_path / "skill.json").read_text())["manifest"]
     assert written["apis"]["custom"].pop("endpoint") == {"uri": FUNCTION.format("us-east-1")}
     assert written["apis"]["custom"].pop("regions") == {
+        "NA": {"endpoint": {"uri": FUNCTION.format("us-east-1")}}
+    }
+    assert written["events"].pop("endpoint") == {"uri": FUNCTION.format("us-east-1")}
+    assert written["events"].pop("regions") == {
         "NA": {"endpoint": {"uri": FUNCTION.format("us-east-1")}}
     }
     assert written == manifest
@@ -274,7 +292,11 @@ def test_every_alexa_region_gets_the_function_in_its_own_aws_region(
         "FE": {"endpoint": {"uri": FUNCTION.format("us-west-2")}},
     }
     assert list(custom["regions"]) == ["NA", "EU", "FE"]
-    del custom["endpoint"], custom["regions"]
+    # SkillDisabled goes to the function, and so the visits table, of the user's own region.
+    assert written["events"]["endpoint"] == custom["endpoint"]
+    assert written["events"]["regions"] == custom["regions"]
+    del custom["endpoint"], custom["regions"], written["events"]["endpoint"]
+    del written["events"]["regions"]
     assert written == manifest
 
 

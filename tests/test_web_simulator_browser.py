@@ -6,7 +6,6 @@ recorded instead of played, since a headless test machine has no sound device.
 
 from __future__ import annotations
 
-import io
 import json
 import struct
 import subprocess
@@ -18,9 +17,8 @@ from typing import Any
 import pytest
 from browser_support import launch, say
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
-from web_support import serve
+from web_support import serve, terminal_json
 
-from skill.simulator import cli
 from skill.simulator.nlu import NLU
 from skill.simulator.web import create_app, locales
 
@@ -89,19 +87,13 @@ def shown_json(page: Page, testid: str) -> dict[str, Any]:
     return json.loads(page.get_by_test_id(testid).text_content() or "")
 
 
-def terminal(lines: list[str]) -> list[dict[str, Any]]:
-    out = io.StringIO()
-    assert cli.main(["--json", *lines], stdout=out, stderr=io.StringIO()) == 0
-    return [json.loads(line) for line in out.getvalue().splitlines()]
-
-
 def test_typed_utterances_show_what_alexa_understood_and_said(page: Page) -> None:
     lines = ["open leg cramp helper", "what about calcium"]
     for line in lines:
         say(page, line)
     turns = page.get_by_test_id("turn")
     assert turns.count() == 2
-    expected = terminal(lines)
+    expected = terminal_json(lines)
     assert turns.nth(0).get_by_test_id("turn-intent").inner_text() == "LaunchRequest"
     assert turns.nth(0).get_by_test_id("turn-speech").inner_text() == expected[0]["speech"]
     second = turns.nth(1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import http.client
+import io
 import json
 import threading
 from collections.abc import Iterator
@@ -18,6 +19,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from flask import Flask
 from werkzeug.serving import make_server
+
+from skill.simulator import cli
 
 ALEXA_SAN = "echo-api.amazon.com"
 CHAIN_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
@@ -252,3 +255,14 @@ def assert_alexa_response(envelope: Any) -> None:
         assert len(speech["ssml"]) < 8000
     if response.get("shouldEndSession") is False:
         assert response.get("outputSpeech"), "an open microphone needs something said"
+
+
+def terminal_json(lines: list[str]) -> list[dict[str, Any]]:
+    """What `python -m skill.simulator --json --user-id new LINE...` prints, one object per line.
+
+    A first-time user of its own, so it is never welcomed back by an earlier test's visit.
+    """
+    out = io.StringIO()
+    argv = ["--json", "--user-id", "new", *lines]
+    assert cli.main(argv, stdout=out, stderr=io.StringIO()) == 0
+    return [json.loads(line) for line in out.getvalue().splitlines()]

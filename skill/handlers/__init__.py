@@ -5,6 +5,7 @@ from skill.handlers.builtins import (
     HelpIntentHandler,
     LaunchRequestHandler,
     SessionEndedRequestHandler,
+    SkillDisabledRequestHandler,
     StopOrCancelIntentHandler,
 )
 from skill.handlers.content import (
@@ -49,5 +50,6 @@ REQUEST_HANDLERS = (
     StopOrCancelIntentHandler,
     FallbackIntentHandler,
     SessionEndedRequestHandler,
+    SkillDisabledRequestHandler,
 )
 EXCEPTION_HANDLERS = (CatchAllExceptionHandler,)

@@ -1,4 +1,5 @@
-"""Handlers for the requests every skill answers: launch, help, fallback, stop, session end."""
+"""Handlers for the requests every skill answers: launch, help, fallback, stop, session end,
+and the skill events it subscribes to."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from skill.handlers.base import IntentHandler
 from skill.handlers.navigation import goodbye
 from skill.responses import Card, ask, content_of, state_of
 from skill.state import State
+from skill.visits import forget, returning_visitor
 
 
 class LaunchRequestHandler(AbstractRequestHandler):
@@ -21,15 +23,26 @@ class LaunchRequestHandler(AbstractRequestHandler):
         return is_request_type("LaunchRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        """Speaks the welcome, the disclaimer, examples and a question."""
+        """Speaks the welcome and the disclaimer, shorter for a returning user, then asks."""
         content = content_of(handler_input)
         prompts = content.prompts
+        card = Card(content.cards["welcome"], prompts["home"])
+        visitor = returning_visitor(handler_input)
+        if visitor is None:
+            speech = [prompts["welcome"], prompts["welcome_examples"], prompts["what_next"]]
+        elif visitor.tip_index is not None:
+            tip = content.tips[visitor.tip_index]
+            return ask(
+                handler_input,
+                [prompts["welcome_back"], content.fill("resume_tip", tip=tip.name)],
+                [prompts["resume_reprompt"]],
+                card=card,
+                state=State(question="resume", tip_index=visitor.tip_index),
+            )
+        else:
+            speech = [prompts["welcome_back"], prompts["what_next"]]
         return ask(
-            handler_input,
-            [prompts["welcome"], prompts["welcome_examples"], prompts["what_next"]],
-            [prompts["home"], prompts["what_next"]],
-            card=Card(content.cards["welcome"], prompts["home"]),
-            state=State(),
+            handler_input, speech, [prompts["home"], prompts["what_next"]], card=card, state=State()
         )
 
 
@@ -91,4 +104,21 @@ class SessionEndedRequestHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         """Returns an empty response."""
+        return handler_input.response_builder.response
+
+
+class SkillDisabledRequestHandler(AbstractRequestHandler):
+    """Forgets the user when they disable the skill and Alexa does not keep their data."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        """True for the AlexaSkillEvent.SkillDisabled event."""
+        return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Deletes the record unless the status is PERSISTED; events get an empty response."""
+        body = getattr(handler_input.request_envelope.request, "body", None)
+        # ask-sdk-model declares no `body` on SkillDisabledRequest and leaves it as raw JSON.
+        status = body.get("userInformationPersistenceStatus") if isinstance(body, dict) else None
+        if status != "PERSISTED":
+            forget(handler_input)
         return handler_input.response_builder.response

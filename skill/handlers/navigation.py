@@ -49,7 +49,8 @@ class YesIntentHandler(IntentHandler):
             return ask_which(handler_input, "which_cause")
         if state.question == "tip_walk":
             return speak_tip(handler_input, 0)
-        if state.question == "next_tip" and state.tip_index is not None:
+        walking = state.question in ("next_tip", "resume") and state.tip_index is not None
+        if walking and state.tip_index + 1 < len(content.tips):
             return speak_tip(handler_input, state.tip_index + 1)
         if state.question == "relief":
             return speak_summary(handler_input, content.topics["RELIEF"])
@@ -73,6 +74,8 @@ class NoIntentHandler(IntentHandler):
         if state.question in (None, "anything_else"):
             return goodbye(handler_input)
         prompts = content_of(handler_input).prompts
+        if state.question == "resume":
+            return speak_home(handler_input, prompts["okay"])
         return ask(
             handler_input,
             [prompts["okay"], prompts["anything_else"]],

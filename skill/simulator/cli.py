@@ -1,7 +1,7 @@
 """The simulator's command line: typed, positional or replayed lines, shown as text or JSON.
 
-Usage: python -m skill.simulator [--locale en-US] [--json] [--replay FILE] [--save-audio DIR]
-       [LINE ...]
+Usage: python -m skill.simulator [--locale en-US] [--user-id ID] [--json] [--replay FILE]
+       [--save-audio DIR] [LINE ...]
        python -m skill.simulator --web [--host 127.0.0.1] [--port 8000]
        python -m skill.simulator evaluate FILE.csv [--locale L] [--min 0.9]
 """
@@ -13,12 +13,13 @@ import contextlib
 import json
 import sys
 import textwrap
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from skill.simulator.session import Exchange, Simulator, SimulatorError, Turn
+from skill.simulator.session import DEFAULT_USER_ID, Exchange, Simulator, SimulatorError, Turn
 
 DEFAULT_LOCALE = "en-US"
 COMMANDS = (".new", ".json", ".record FILE", ".quit")
@@ -42,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--locale", help=f"locale of the interaction model and content (default {DEFAULT_LOCALE})"
+    )
+    parser.add_argument(
+        "--user-id",
+        metavar="ID",
+        help=f"the Alexa user talking (default {DEFAULT_USER_ID}, remembered between runs); "
+        "`new` makes up a user never seen before",
     )
     parser.add_argument(
         "--json",
@@ -336,6 +343,13 @@ def _save_audio(folder: Path | None, locale: str) -> Callable[[str], Path | None
     return SaveAudio(folder, locale)
 
 
+def _user_id(option: str | None) -> str | None:
+    """The `--user-id` value: `new` is a fresh made-up id, anything else is used as given."""
+    if option is not None and option.strip().lower() == "new":
+        return f"amzn1.ask.account.{uuid.uuid4().hex}"
+    return option.strip() if option and option.strip() else None
+
+
 def main(
     argv: list[str] | None = None,
     stdin: TextIO | None = None,
@@ -378,7 +392,8 @@ def main(
     interactive = args.replay is None and not args.lines and stdin.isatty()
     printer = Printer(stdout, stderr, as_json=args.json, echo=not interactive)
     try:
-        shell = Shell(Simulator(locale, skill_id), printer, _save_audio(args.save_audio, locale))
+        simulator = Simulator(locale, skill_id, _user_id(args.user_id))
+        shell = Shell(simulator, printer, _save_audio(args.save_audio, locale))
     except SimulatorError as exc:
         printer.error(str(exc))
         return EXIT_USAGE

@@ -14,6 +14,9 @@ from skill.simulator import envelopes
 from skill.simulator.envelopes import Session, Slot
 from skill.simulator.nlu import NLU
 
+# The simulator's user unless `--user-id` names another: stable, so that the visits it makes
+# are remembered from one `make run` to the next (README, "Remembering users").
+DEFAULT_USER_ID = "amzn1.ask.account.SIMULATOR-DEVELOPER"
 _LAUNCH_VERBS = "open|start|launch|begin|load|run|use|play|resume|enable"
 _ASK_VERBS = "ask|tell"
 # Words Alexa drops between "ask <name>" and the request itself ("ask X about calcium").
@@ -143,8 +146,8 @@ class Simulator:
         self, locale: str = "en-US", skill_id: str | None = None, user_id: str | None = None
     ) -> None:
         self.locale = locale
-        self.user_id = user_id
         self.skill_id = skill_id or os.environ.get("SKILL_ID") or envelopes.DEFAULT_SKILL_ID
+        self.user_id = user_id or DEFAULT_USER_ID
         self.session: Session | None = None
         try:
             self.nlu = _nlu(locale)
@@ -156,10 +159,12 @@ class Simulator:
 
     @cached_property
     def _handler(self) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-        """The Lambda handler, imported on first use."""
-        from skill.lambda_function import handler
+        """A Lambda handler built as skill.lambda_function builds it, but remembering visits in
+        the local SQLite file unless `PERSISTENCE` says otherwise."""
+        from skill.factory import create_skill_builder
+        from skill.persistence import LOCAL_DEFAULT
 
-        return handler
+        return create_skill_builder(default_persistence=LOCAL_DEFAULT).lambda_handler()
 
     @property
     def session_open(self) -> bool:
@@ -194,11 +199,9 @@ class Simulator:
 
     def _new_session(self) -> Session:
         """A new session for the same user and device as before."""
-        session = Session(skill_id=self.skill_id, locale=self.locale)
+        session = Session(skill_id=self.skill_id, locale=self.locale, user_id=self.user_id)
         if self.session is not None:
-            session.user_id, session.device_id = self.session.user_id, self.session.device_id
-        elif self.user_id is not None:
-            session.user_id = self.user_id
+            session.device_id = self.session.device_id
         return session
 
     def _intent_request(
