@@ -46,10 +46,10 @@ def test_hosted_clip_tag_uses_the_local_file(tmp_path: Path) -> None:
 
 def test_words_without_a_clip_go_through_the_engine_chain(tmp_path: Path) -> None:
     """New words are rendered by the offline engine and joined after the committed clip."""
-    body = f"<speak><p>{content.prompt('okay')}</p><p>Words with no clip yet.</p></speak>"
+    body = f"<speak><p>{content.prompt('goodnight')}</p><p>Words with no clip yet.</p></speak>"
     saved = Speaker("en-US", engines=[OfflineEngine()]).save(body, tmp_path / "mixed.mp3")
     assert saved is not None and mp3.problems(saved) == []
-    assert mp3.inspect(saved).duration > CLIPS["prompt.okay"].duration + 0.5
+    assert mp3.inspect(saved).duration > CLIPS["prompt.goodnight"].duration + 0.5
 
 
 def test_nothing_voiced_returns_none(tmp_path: Path) -> None:
@@ -62,7 +62,7 @@ def test_nothing_voiced_returns_none(tmp_path: Path) -> None:
 def test_play_without_a_player_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No player on PATH is not an error: play reports that nothing played."""
     monkeypatch.setenv("PATH", str(tmp_path))
-    clip = default_audio_dir() / "en-US" / CLIPS["prompt.okay"].file
+    clip = default_audio_dir() / "en-US" / CLIPS["prompt.goodnight"].file
     assert play(clip) is False
 
 
@@ -80,3 +80,18 @@ def test_simulator_save_audio_writes_each_answer(
     assert f"(audio: {saved[0]})" in capsys.readouterr().out
     goodbye = mp3.inspect(saved[1]).duration
     assert abs(goodbye - CLIPS["prompt.goodbye"].duration) < 0.05
+
+
+def test_guided_stretch_keeps_its_pauses_as_silence(new_conversation, tmp_path: Path) -> None:
+    """The routine's breaks become silence between the committed clips, to the frame."""
+    turn = new_conversation().intent("GuidedStretchIntent", routine="RELIEF")
+    routine = content.routines["RELIEF"]
+    assert [s for s in segments(turn.ssml) if isinstance(s, float)] == [
+        min(step.pause, 10.0) for step in routine.steps if step.pause
+    ]
+    saved = Speaker("en-US", engines=[]).save(turn.ssml, tmp_path / "stretch.mp3")
+    assert saved is not None and mp3.problems(saved) == []
+    clips = sum(CLIPS[f"routine.RELIEF.{n}"].duration for n in range(1, len(routine.steps) + 1))
+    clips += CLIPS["prompt.routine_again"].duration
+    pauses = sum(step.pause for step in routine.steps)
+    assert abs(mp3.inspect(saved).duration - (clips + pauses)) < 0.03 * len(routine.steps)

@@ -66,7 +66,9 @@ def test_spoken_texts_have_unique_ids_and_cover_everything():
     assert len(texts) == len(list(content.spoken_texts()))
     assert texts["cause.COLD.detail"] == content.item("cause", "COLD").detail
     assert texts["prompt.welcome"] == content.prompt("welcome")
-    assert len(texts) == 2 * len(ITEMS) + len(content.prompts)
+    steps = sum(len(r.steps) for r in content.routines.values())
+    assert len(texts) == 2 * len(ITEMS) + len(content.prompts) + steps
+    assert texts["routine.RELIEF.1"] == content.routines["RELIEF"].steps[0].say
 
 
 def test_unknown_locales_fall_back():

@@ -16,13 +16,21 @@ from skill.simulator.session import Simulator
 RECORD = tomllib.loads((Path(__file__).resolve().parents[1] / "docs" / "sources.toml").read_text())
 FACTS = RECORD["facts"]
 FIELDS = {"kind", "heading", "fact", "item", "ask", "words"}
-KINDS = {"overview", "cause", "tip", "risk", "warning"}
+KINDS = {"overview", "cause", "tip", "risk", "warning", "medicine", "routine"}
 content = load_content("en-US")
 
 
 def _item(name: str):
     kind, _, item_id = name.partition(".")
-    return content.item(kind, item_id)
+    return content.routines.get(item_id) if kind == "routine" else content.item(kind, item_id)
+
+
+def _said_by(name: str) -> str:
+    """Everything the item can say: summary and detail, or every step of a routine."""
+    item = _item(name)
+    if name.startswith("routine."):
+        return " ".join(step.say for step in item.steps).lower()
+    return f"{item.summary} {item.detail}".lower()
 
 
 def test_the_source_is_named():
@@ -52,10 +60,9 @@ def test_every_cause_and_tip_the_skill_knows_comes_from_the_article():
 
 @pytest.mark.parametrize("fact", FACTS, ids=lambda f: f"{f['kind']}:{f['heading']}")
 def test_each_fact_is_reachable_by_voice(fact):
-    item = _item(fact["item"])
     simulator = Simulator("en-US")
     heard = " ".join(simulator.say(line).speech for line in fact["ask"]).lower()
-    said_by_item = f"{item.summary} {item.detail}".lower()
+    said_by_item = _said_by(fact["item"])
     for word in fact["words"]:
         assert word in said_by_item, f"{fact['item']} never says {word!r}"
         assert word in heard, f"asking {fact['ask']} never says {word!r}"
