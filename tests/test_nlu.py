@@ -178,10 +178,11 @@ def test_benchmark_reports_accuracy_against_the_exact_matcher(tmp_path: Path) ->
     """bench.nlu_accuracy runs (tiny counts) and shows generalisation beyond exact samples."""
     from bench import nlu_accuracy
 
-    args = ["--repeat", "1", "--loads", "1", "--cold-runs", "1", "--sets", "heldout"]
+    args = ["--repeat", "1", "--loads", "1", "--cold-runs", "1", "--sets", "heldout_en-US"]
     assert nlu_accuracy.main([*args, "--out", str(tmp_path)]) == 0
     report = json.loads((tmp_path / "nlu_accuracy.json").read_text())
-    nlu, exact = report["results"]["heldout/nlu"], report["results"]["heldout/exact baseline"]
+    results = report["results"]
+    nlu, exact = results["heldout_en-US/nlu"], results["heldout_en-US/exact baseline"]
     assert nlu["in_domain_accuracy"] >= TARGET > exact["in_domain_accuracy"]
     assert nlu["latency_p95_ms"] > 0 and report["load_cold_process_median_ms"] > 0
 
