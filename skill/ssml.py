@@ -11,7 +11,7 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
 _TAG = re.compile(r"<[^>]*>")
 _INLINE_TAG = re.compile(r"</?say-as\b[^>]*>")
 _SPACE = re.compile(r"\s+")
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"\b\d+\b")
 
 # Alexa's limits on <audio>: tags per response, seconds in the speech and in a reprompt.
 MAX_AUDIO_TAGS = 5
