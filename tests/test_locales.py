@@ -77,8 +77,8 @@ ENGLISH_ONLY = set(
 LOCAL_WORDS = {
     "en-US": ["blanket", "See a doctor"],
     "en-CA": ["duvet", "runners", "family doctor", "washroom"],
-    "en-GB": ["trainers", "duvet", "your GP", "A and E", "stop cramp", "toilet"],
-    "en-AU": ["runners", "doona", "your GP", "emergency department", "stop cramp", "triple zero"],
+    "en-GB": ["trainers", "duvet", "your GP", "A and E", "ease cramp", "toilet"],
+    "en-AU": ["runners", "doona", "your GP", "emergency department", "ease cramp", "triple zero"],
     "en-IN": ["quilt", "washroom", "footwear shop", "108 for an ambulance"],
 }
 
@@ -119,6 +119,33 @@ def test_the_urgent_answer_speaks_each_number_digit_by_digit(new_conversation, l
     bare = re.sub(r'<say-as interpret-as="digits">\d+</say-as>', "", turn.ssml)
     assert not re.search(r"\d", bare), "a number not read digit by digit"
     assert all(number in turn.speech for number in NUMBERS[locale])
+
+
+# Red flags as people say them in each locale: each must lead to the urgent warning, and chest
+# pain or breathlessness to the local emergency number.
+RED_FLAGS = {
+    "en-US": ["I think I have a blood clot", "my calf is swollen and hot", "I have chest pain"],
+    "en-CA": ["could this be a DVT", "one leg is red and swollen", "I'm short of breath"],
+    "en-GB": ["I'm worried I've got a DVT", "my leg's swollen and red", "I've got chest pains"],
+    "en-AU": ["could I have a clot in my leg", "my calf is swollen", "I've got a pain in my chest"],
+    "en-IN": ["is it a blood clot", "my leg is swollen and paining", "I am having chest pain"],
+}
+ASK = {"en": "ask leg cramp helper {}", "es": "pregúntale a calambres nocturnos {}"}
+
+
+@pytest.mark.parametrize(
+    ("locale", "phrase"),
+    [(loc, phrase) for loc, phrases in RED_FLAGS.items() for phrase in phrases],
+)
+def test_every_red_flag_is_warned_in_every_locale(locale: str, phrase: str) -> None:
+    from skill.simulator.session import Simulator
+
+    content = load_content(locale)
+    turn = Simulator(locale).say(ASK[locale.split("-")[0]].format(phrase))
+    assert content.topics["URGENT"].summary in turn.speech, (turn.intent, turn.slots)
+    if phrase == RED_FLAGS[locale][-1]:
+        assert turn.speech.startswith(content.prompt("emergency"))
+        assert all(number in turn.speech for number in NUMBERS[locale])
 
 
 def test_australia_says_triple_zero_and_new_zealand_gets_its_own_number() -> None:

@@ -47,6 +47,8 @@ class Language:
     suffixes: dict[str, str]
     is_after: frozenset[str]
     irregular: dict[str, str]
+    place_words: frozenset[str]
+    determiners: frozenset[str]
     invocation: dict[str, list[str]]
     _stems: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _plain: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
@@ -65,6 +67,8 @@ class Language:
             suffixes=dict(data.get("suffixes", {})),
             is_after=_wordset(data.get("contractions", {}).get("is_after", "")),
             irregular={fold(k): fold(v) for k, v in data["irregular"].items()},
+            place_words=_wordset(fold(data["places"]["words"])),
+            determiners=_wordset(fold(data["places"]["determiners"])),
             invocation={k: [fold(w) for w in v] for k, v in data["invocation"].items()},
         )
 
