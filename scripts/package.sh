@@ -13,11 +13,15 @@ export AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONFIG_FILE=/dev/null AWS_EC2_M
 export SKILL_ID="${SKILL_ID:-amzn1.ask.skill.00000000-0000-0000-0000-000000000000}"
 
 # Serverless stages its work in <service>/.serverless, so two builds at once in one checkout
-# would trample each other: build in a private copy of the work tree instead.
+# would trample each other: build in a private copy of the work tree, then copy the artifacts
+# out. (Not `--package OUT`: Serverless v3 moves nothing when OUT ends in ".serverless".)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 tar --exclude=./.git --exclude=./.venv --exclude=./node_modules --exclude=./.serverless \
   --exclude=./build --exclude='__pycache__' -cf - . | tar -xf - -C "$work"
 ln -s "$PWD/node_modules" "$work/node_modules"
 cd "$work"
-sls package --package "$out" "$@"
+sls package "$@"
+rm -rf "$out"
+mkdir -p "$(dirname "$out")"
+cp -R .serverless "$out"

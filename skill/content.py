@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 CONTENT_DIR = Path(__file__).parent / "content"
 DEFAULT_LOCALE = "en-US"
@@ -15,7 +16,24 @@ SUPPORTED_LOCALES = tuple(sorted(p.stem for p in CONTENT_DIR.glob("*.toml")))
 
 CAUSE_IDS = ("FATIGUE", "COLD", "LOW_CALCIUM", "BLOOD_FLOW")
 TIP_IDS = ("FOOTWEAR", "BEDDING", "STRETCHING", "HYDRATION")
-TOPIC_IDS = ("RELIEF", "RISK", "DOCTOR", "URGENT")
+TOPIC_IDS = ("RELIEF", "RISK", "DOCTOR", "URGENT", "WHAT_IS", "MEDICINE")
+ROUTINE_IDS = ("RELIEF", "BEDTIME")
+REMEDY_IDS = (
+    "MAGNESIUM",
+    "POTASSIUM",
+    "QUININE",
+    "CALCIUM_SUPPLEMENTS",
+    "VITAMINS",
+    "BANANAS",
+    "PICKLE_JUICE",
+    "TONIC_WATER",
+    "PAINKILLERS",
+    "MUSCLE_RELAXANTS",
+    "ELECTROLYTES",
+    "SOAP",
+)
+TEMPLATE_KEYS = ("remedy_named",)
+RED_FLAG_KEYS = ("urgent", "emergency")
 PROMPT_KEYS = (
     "welcome",
     "welcome_examples",
@@ -40,7 +58,11 @@ PROMPT_KEYS = (
     "help_causes",
     "fallback",
     "goodbye",
-    "okay",
+    "goodnight",
+    "offer_routine",
+    "routine_again",
+    "offer_what_else",
+    "emergency",
     "error",
 )
 
@@ -62,6 +84,24 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a guided routine: words to say, then a pause in seconds."""
+
+    say: str
+    pause: float
+
+
+@dataclass(frozen=True, slots=True)
+class Routine:
+    """A guided stretch, spoken step by step with timed pauses."""
+
+    id: str
+    name: str
+    card: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Content:
     """All words of one locale."""
 
@@ -73,6 +113,10 @@ class Content:
     topics: Mapping[str, Item]
     prompts: Mapping[str, str]
     cards: Mapping[str, str]
+    routines: Mapping[str, Routine]
+    remedies: Mapping[str, str]
+    templates: Mapping[str, str]
+    red_flags: Mapping[str, frozenset[str]]
 
     def item(self, kind: str, item_id: str) -> Item | None:
         """Any item by kind ("cause", "tip", "topic") and id, or None."""
@@ -94,6 +138,13 @@ class Content:
             yield f"{item.kind}.{item.id}.detail", item.detail
         for key, text in self.prompts.items():
             yield f"prompt.{key}", text
+        for routine in self.routines.values():
+            for number, step in enumerate(routine.steps, 1):
+                yield f"routine.{routine.id}.{number}", step.say
+
+    def fill(self, key: str, **values: str) -> str:
+        """A template sentence with its gaps filled."""
+        return self.templates[key].format(**values)
 
 
 def _items(kind: str, table: Mapping[str, Mapping[str, str]], ids: tuple[str, ...]) -> list[Item]:
@@ -107,6 +158,22 @@ def _items(kind: str, table: Mapping[str, Mapping[str, str]], ids: tuple[str, ..
             raise ContentError(f"{kind} {item_id}: fields {sorted(entry)}, want {sorted(fields)}")
         items.append(Item(kind=kind, id=item_id, **entry))
     return items
+
+
+def _keyed(kind: str, table: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    if set(table) != set(keys):
+        raise ContentError(f"{kind} differ: {sorted(set(table) ^ set(keys))}")
+    return dict(table)
+
+
+def _routines(table: Mapping[str, Mapping[str, Any]]) -> dict[str, Routine]:
+    routines = {}
+    for routine_id, entry in _keyed("routines", table, ROUTINE_IDS).items():
+        steps = tuple(Step(s["say"], float(s["pause"])) for s in entry["steps"])
+        if not steps or any(not s.say.strip() or s.pause < 0 for s in steps):
+            raise ContentError(f"routine {routine_id}: every step needs words and a pause >= 0")
+        routines[routine_id] = Routine(routine_id, entry["name"], entry["card"], steps)
+    return routines
 
 
 def parse_content(locale: str, data: Mapping) -> Content:
@@ -124,6 +191,15 @@ def parse_content(locale: str, data: Mapping) -> Content:
             topics=MappingProxyType({i.id: i for i in _items("topic", data["topics"], TOPIC_IDS)}),
             prompts=MappingProxyType(dict(prompts)),
             cards=MappingProxyType(dict(data["cards"])),
+            routines=MappingProxyType(_routines(data["routines"])),
+            remedies=MappingProxyType(_keyed("remedies", data["remedies"], REMEDY_IDS)),
+            templates=MappingProxyType(_keyed("templates", data["templates"], TEMPLATE_KEYS)),
+            red_flags=MappingProxyType(
+                {
+                    k: frozenset(w.lower() for w in v)
+                    for k, v in _keyed("red_flags", data["red_flags"], RED_FLAG_KEYS).items()
+                }
+            ),
         )
     except KeyError as missing:
         raise ContentError(f"{locale}: missing {missing}") from None

@@ -26,9 +26,14 @@ class Card:
     text: str
 
     @classmethod
+    def named(cls, name: str, text: str) -> Card:
+        """A card titled by a name, its first letter capitalised."""
+        return cls(name[:1].upper() + name[1:], text)
+
+    @classmethod
     def of(cls, item: Item) -> Card:
         """The card for one cause, tip or topic."""
-        return cls(item.name[:1].upper() + item.name[1:], item.card)
+        return cls.named(item.name, item.card)
 
     @classmethod
     def overview(cls, title: str, items: Sequence[Item]) -> Card:
@@ -53,7 +58,7 @@ def _clips(handler_input: HandlerInput) -> ssml.ClipLookup | None:
 
 def _build(
     handler_input: HandlerInput,
-    speech: Sequence[str],
+    speech: Sequence[str | ssml.Pause],
     card: Card | None,
     clips: ssml.ClipLookup | None,
 ) -> ResponseFactory:
@@ -67,7 +72,7 @@ def _build(
 
 def ask(
     handler_input: HandlerInput,
-    speech: Sequence[str],
+    speech: Sequence[str | ssml.Pause],
     reprompt: Sequence[str],
     *,
     card: Card | None = None,
@@ -90,7 +95,7 @@ def ask(
 
 
 def tell(
-    handler_input: HandlerInput, speech: Sequence[str], *, card: Card | None = None
+    handler_input: HandlerInput, speech: Sequence[str | ssml.Pause], *, card: Card | None = None
 ) -> Response:
     """A response that ends the session and asks nothing."""
     builder = _build(handler_input, speech, card, _clips(handler_input))

@@ -15,6 +15,13 @@ _SPACE = re.compile(r"\s+")
 MAX_AUDIO_TAGS = 5
 MAX_AUDIO_SECONDS = 240.0
 MAX_REPROMPT_AUDIO_SECONDS = 90.0
+MAX_BREAK_SECONDS = 10  # Alexa ignores longer <break> times
+
+
+class Pause(NamedTuple):
+    """A silence between segments, in seconds."""
+
+    seconds: float
 
 
 class Clip(NamedTuple):
@@ -37,14 +44,25 @@ def paragraph(text: str) -> str:
     return f"<p>{escape(text)}</p>"
 
 
+def breaks(seconds: float) -> str:
+    """A silence as `<break>` tags of at most ten seconds each (whole milliseconds)."""
+    left = max(0, round(seconds * 1000))
+    tags = []
+    while left > 0:
+        chunk = min(left, MAX_BREAK_SECONDS * 1000)
+        tags.append(f'<break time="{chunk}ms"/>')
+        left -= chunk
+    return "".join(tags)
+
+
 def render(
-    segments: Iterable[str],
+    segments: Iterable[str | Pause],
     clips: ClipLookup | None = None,
     *,
     max_tags: int = MAX_AUDIO_TAGS,
     max_seconds: float = MAX_AUDIO_SECONDS,
 ) -> str:
-    """The SSML body for plain-text segments; empty ones are dropped.
+    """The SSML body for plain-text segments and pauses; empty segments are dropped.
 
     A segment whose words `clips` finds is played as `<audio>` while the tag count and total
     seconds stay within the limits; every other segment is spoken as text.
@@ -52,6 +70,9 @@ def render(
     parts = []
     tags, seconds = 0, 0.0
     for segment in segments:
+        if isinstance(segment, Pause):
+            parts.append(breaks(segment.seconds))
+            continue
         if not segment.strip():
             continue
         clip = clips(segment) if clips is not None and tags < max_tags else None

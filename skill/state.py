@@ -6,10 +6,12 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from skill.content import CAUSE_IDS, TIP_IDS, TOPIC_IDS
+from skill.content import CAUSE_IDS, ROUTINE_IDS, TIP_IDS, TOPIC_IDS
 
-QUESTIONS = frozenset({"more", "cause_detail", "tip_walk", "next_tip", "relief", "anything_else"})
-_KINDS = {"cause": CAUSE_IDS, "tip": TIP_IDS, "topic": TOPIC_IDS}
+QUESTIONS = frozenset(
+    {"more", "cause_detail", "tip_walk", "next_tip", "relief", "anything_else", "routine"}
+)
+_KINDS = {"cause": CAUSE_IDS, "tip": TIP_IDS, "topic": TOPIC_IDS, "routine": ROUTINE_IDS}
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,13 @@ from skill.simulator.envelopes import Session, Slot
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_PATH = ROOT / "interaction_model" / "en-US.json"
-SLOT_TYPES = {"cause": "CrampCause", "tip": "PreventionTip"}
+SLOT_TYPES = {
+    "cause": "CrampCause",
+    "tip": "PreventionTip",
+    "symptom": "RedFlag",
+    "remedy": "Remedy",
+    "routine": "StretchRoutine",
+}
 
 
 @dataclass(frozen=True)

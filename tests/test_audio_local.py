@@ -46,10 +46,10 @@ def test_hosted_clip_tag_uses_the_local_file(tmp_path: Path) -> None:
 
 def test_words_without_a_clip_go_through_the_engine_chain(tmp_path: Path) -> None:
     """New words are rendered by the offline engine and joined after the committed clip."""
-    body = f"<speak><p>{content.prompt('okay')}</p><p>Words with no clip yet.</p></speak>"
+    body = f"<speak><p>{content.prompt('goodnight')}</p><p>Words with no clip yet.</p></speak>"
     saved = Speaker("en-US", engines=[OfflineEngine()]).save(body, tmp_path / "mixed.mp3")
     assert saved is not None and mp3.problems(saved) == []
-    assert mp3.inspect(saved).duration > CLIPS["prompt.okay"].duration + 0.5
+    assert mp3.inspect(saved).duration > CLIPS["prompt.goodnight"].duration + 0.5
 
 
 def test_nothing_voiced_returns_none(tmp_path: Path) -> None:
@@ -62,7 +62,7 @@ def test_nothing_voiced_returns_none(tmp_path: Path) -> None:
 def test_play_without_a_player_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No player on PATH is not an error: play reports that nothing played."""
     monkeypatch.setenv("PATH", str(tmp_path))
-    clip = default_audio_dir() / "en-US" / CLIPS["prompt.okay"].file
+    clip = default_audio_dir() / "en-US" / CLIPS["prompt.goodnight"].file
     assert play(clip) is False
 
 

@@ -101,9 +101,11 @@ def package_index_hosts() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def packaged(tmp_path_factory: pytest.TempPathFactory) -> Packaged:
-    """`scripts/package.sh` once per session, with no AWS credentials and no route to AWS."""
-    out = tmp_path_factory.mktemp("serverless") / "package"
+def packaged() -> Packaged:
+    """`make package`, as the README says, once per session: no AWS credentials, no route to AWS.
+
+    It must leave the zip and the template in the checkout's `.serverless/`.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(
         SKILL_ID=SKILL_ID,
@@ -115,7 +117,7 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> Packaged:
         env[name] = DEAD_PROXY
     env["NO_PROXY"] = env["no_proxy"] = ",".join(package_index_hosts())
     result = subprocess.run(
-        [str(ROOT / "scripts" / "package.sh"), str(out)],
+        ["make", "--no-print-directory", "package"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -124,7 +126,7 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> Packaged:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    return Packaged(out)
+    return Packaged(ROOT / ".serverless")
 
 
 @pytest.fixture(scope="session")
@@ -139,6 +141,13 @@ def unpacked(packaged: Packaged, tmp_path_factory: pytest.TempPathFactory) -> Pa
 def resources_of_type(packaged: Packaged, kind: str) -> dict[str, Any]:
     """Resources of one CloudFormation type."""
     return {k: v for k, v in packaged.resources.items() if v["Type"] == kind}
+
+
+def test_make_package_leaves_the_zip_and_template_in_the_checkout(packaged: Packaged) -> None:
+    """What the README promises: `.serverless/` in the checkout holds both artifacts."""
+    assert packaged.directory == ROOT / ".serverless"
+    assert packaged.zip_path.stat().st_size > 0
+    assert (packaged.directory / "cloudformation-template-update-stack.json").stat().st_size > 0
 
 
 def test_alexa_trigger_lets_only_this_skill_invoke_the_function(packaged: Packaged) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -77,3 +78,38 @@ def test_lambda_python_skips_a_broken_one_and_falls_back(tmp_path: Path) -> None
     broken = fake_python(tmp_path / "bin", works=False)
     result = run("lambda_python.py", env=chooser_env(tmp_path, broken.parent))
     assert result.stdout.strip() == sys.executable
+
+
+def test_serverless_run_directly_finds_the_same_python(tmp_path: Path) -> None:
+    """`npx serverless ...` without make resolves `pythonBin` through lambda_python.py too.
+
+    With only a broken `python3.12` on PATH, the plugin would otherwise fail with "python3.12 not
+    found! Install it according to the poetry docs"; here it gets the Python the scripts pick.
+    """
+    broken = fake_python(tmp_path / "bin", works=False)
+    env = chooser_env(tmp_path, broken.parent)
+    env["PATH"] = f"{env['PATH']}:{Path(shutil.which('node') or '/usr/bin/node').parent}"
+    env.update(SKILL_ID="amzn1.ask.skill.direct", SLS_TELEMETRY_DISABLED="1")
+    result = subprocess.run(
+        [
+            "npx",
+            "--no-install",
+            "serverless",
+            "print",
+            "--path",
+            "custom.pythonRequirements.pythonBin",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    resolved = result.stdout.strip().splitlines()[-1]
+    picker = [shutil.which("python3", path=env["PATH"]), str(ROOT / "scripts" / "lambda_python.py")]
+    picked = subprocess.run(picker, env=env, capture_output=True, text=True, check=True).stdout
+    assert resolved == picked.strip()
+    assert resolved != str(broken)
+    assert subprocess.run([resolved, "-m", "pip", "--version"], capture_output=True).returncode == 0

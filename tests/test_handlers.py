@@ -151,14 +151,31 @@ def test_yes_and_no_answer_the_question_last_asked(talk):
     more = talk.intent("AMAZON.YesIntent")
     assert more.speech.startswith(content.topics["DOCTOR"].detail)
     declined = talk.intent("AMAZON.NoIntent")
-    assert declined.ends and declined.speech == P["goodbye"]
+    assert declined.ends and declined.speech == P["goodnight"]
 
 
-def test_no_to_an_offer_keeps_the_conversation_going(talk):
-    talk.intent("CrampCausesIntent")
+@pytest.mark.parametrize(
+    "offer",
+    [
+        ("CrampCausesIntent",),
+        ("PreventionTipsIntent",),
+        ("PreventionTipsIntent", "AMAZON.YesIntent"),
+        ("CrampReliefIntent",),
+        ("SeeDoctorIntent",),
+        ("WhatIsACrampIntent",),
+        ("MedicineQuestionIntent",),
+        ("GuidedStretchIntent",),
+    ],
+    ids=lambda names: "+".join(names),
+)
+def test_no_after_a_complete_answer_is_a_short_goodnight(talk, offer):
+    """Someone trying to get back to sleep gets no extra "anything else?" turn."""
+    for name in offer:
+        assert not talk.intent(name).ends
     turn = talk.intent("AMAZON.NoIntent")
-    assert turn.speech == f"{P['okay']} {P['anything_else']}" and not turn.ends
-    assert talk.intent("AMAZON.YesIntent").speech == P["what_next"]
+    assert_well_formed(turn)
+    assert turn.ends and turn.speech == P["goodnight"]
+    assert len(turn.speech.split()) <= 5
 
 
 def test_help_fits_where_the_user_is(talk):

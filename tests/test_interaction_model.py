@@ -25,8 +25,12 @@ CUSTOM_INTENTS = {
     "TipDetailIntent": {"tip": "PreventionTip"},
     "CrampReliefIntent": {},
     "SeeDoctorIntent": {},
-    "UrgentSymptomsIntent": {},
+    "UrgentSymptomsIntent": {"symptom": "RedFlag"},
     "MoreDetailIntent": {},
+    "WhatIsACrampIntent": {},
+    "RiskGroupsIntent": {},
+    "MedicineQuestionIntent": {"remedy": "Remedy"},
+    "GuidedStretchIntent": {"routine": "StretchRoutine"},
 }
 REQUIRED_BUILTINS = {
     "AMAZON.CancelIntent",
@@ -242,10 +246,22 @@ def test_synonyms_cover_the_words_people_use(model: dict[str, Any]) -> None:
             "FATIGUE": {"tired", "overdoing it", "exercise", "fatigue"},
             "COLD": {"chilly", "cold feet"},
             "LOW_CALCIUM": {"calcium", "calcium deficiency", "low calcium"},
-            "BLOOD_FLOW": {"varicose veins", "blood clot", "circulation", "poor circulation"},
+            "BLOOD_FLOW": {"varicose veins", "circulation", "poor circulation"},
+        },
+        "RedFlag": {
+            "CLOT": {"blood clot", "dvt", "deep vein thrombosis", "thrombosis", "clot"},
+            "CHEST": {"chest pain", "shortness of breath", "breathlessness"},
+        },
+        "Remedy": {
+            "MAGNESIUM": {"magnesium"},
+            "QUININE": {"quinine", "quinine tablets"},
+            "CALCIUM_SUPPLEMENTS": {"calcium tablets", "calcium supplements"},
+            "PAINKILLERS": {"ibuprofen", "paracetamol", "painkillers"},
+            "TONIC_WATER": {"tonic water"},
+            "PICKLE_JUICE": {"pickle juice"},
         },
         "PreventionTip": {
-            "FOOTWEAR": {"shoes", "sneakers", "footwear", "flat feet"},
+            "FOOTWEAR": {"shoes", "sneakers", "trainers", "footwear", "flat feet"},
             "BEDDING": {"blanket", "duvet", "quilt", "sheets", "covers"},
             "STRETCHING": {"stretch", "stretches", "stretching"},
             "HYDRATION": {"water", "fluids", "drinking", "dehydration"},
@@ -255,6 +271,43 @@ def test_synonyms_cover_the_words_people_use(model: dict[str, Any]) -> None:
         values = type_values(model, type_name)
         for value_id, words in ids.items():
             assert words <= set(values[value_id]), (value_id, words - set(values[value_id]))
+
+
+def test_no_synonym_leads_to_an_answer_about_something_else(model: dict[str, Any]) -> None:
+    """Red flags go to UrgentSymptomsIntent; arteries are not veins, nor electrolytes calcium."""
+    causes = {w for texts in type_values(model, "CrampCause").values() for w in texts}
+    misleading = {
+        "arteries",
+        "narrowed arteries",
+        "electrolytes",
+        "electrolyte imbalance",
+        "minerals",
+    }
+    assert causes & misleading == set()
+    red_flag_words = ("clot", "thrombosis", "dvt", "embolism", "swollen", "chest", "breath")
+    assert [w for w in causes if any(flag in w for flag in red_flag_words)] == []
+    content = load_content("en-US")
+    flags = content.red_flags["urgent"] | content.red_flags["emergency"]
+    for type_name in ("CrampCause", "PreventionTip", "Remedy", "StretchRoutine"):
+        texts = [w for ws in type_values(model, type_name).values() for w in ws]
+        assert [w for w in texts if set(w.split()) & flags] == [], type_name
+
+
+def test_the_articles_words_and_everyday_phrasing_are_in_the_model(model: dict[str, Any]) -> None:
+    """The article's medical words, leg and foot parts, British, Indian and Australian usage."""
+    text = " ".join(
+        [s for i in model["intents"] for s in i.get("samples", [])]
+        + [w for t in model["types"] for ws in type_values(model, t["name"]).values() for w in ws]
+    )
+    vocabulary = set(text.split())
+    for word in ("hypocalcemia", "gastrocnemius", "plantar", "varicose", "thrombosis", "spasm"):
+        assert word in vocabulary, word
+    for part in ("calf", "thigh", "hamstring", "shin", "foot", "sole", "toes"):
+        assert part in vocabulary, part
+    for word in ("charley", "seize", "knot", "locked", "tight"):
+        assert word in vocabulary, word
+    for phrase in ("cramp in my", "trainers", "duvet", "gp", "a and e"):
+        assert phrase in text, phrase
 
 
 def test_every_cause_and_tip_is_reachable_by_voice(model: dict[str, Any]) -> None:

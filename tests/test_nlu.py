@@ -105,6 +105,17 @@ def test_samples_map_to_their_own_intent(nlu: NLU, model: dict[str, Any]) -> Non
         ("is it because I'm overdoing it", "CauseDetailIntent", "cause", "overdoing it", "FATIGUE"),
         ("Calcium Deficiency?", "CauseDetailIntent", "cause", "calcium deficiency", "LOW_CALCIUM"),
         ("does drinking water help", "TipDetailIntent", "tip", "drinking water", "HYDRATION"),
+        (
+            "does magnesium help with leg cramps",
+            "MedicineQuestionIntent",
+            "remedy",
+            "magnesium",
+            "MAGNESIUM",
+        ),
+        ("should I take quinine", "MedicineQuestionIntent", "remedy", "quinine", "QUININE"),
+        ("what is hypocalcemia", "CauseDetailIntent", "cause", "hypocalcemia", "LOW_CALCIUM"),
+        ("could this be a DVT", "UrgentSymptomsIntent", "symptom", "a dvt", "CLOT"),
+        ("stretch with me before bed", "GuidedStretchIntent", "routine", "before bed", "BEDTIME"),
     ],
 )
 def test_synonyms_resolve_to_their_id(
@@ -119,8 +130,8 @@ def test_synonyms_resolve_to_their_id(
 @pytest.mark.parametrize(
     ("text", "intent", "slot", "value"),
     [
-        ("does magnesium help with cramps", "TipDetailIntent", "tip", "magnesium"),
-        ("can potassium cause leg cramps", "CauseDetailIntent", "cause", "potassium"),
+        ("should I take turmeric for cramps", "MedicineQuestionIntent", "remedy", "turmeric"),
+        ("can stress cause leg cramps", "CauseDetailIntent", "cause", "stress"),
     ],
 )
 def test_unknown_value_is_heard_but_not_resolved(

@@ -11,11 +11,13 @@ from skill.handlers.content import (
     CauseDetailIntentHandler,
     CrampCausesIntentHandler,
     CrampReliefIntentHandler,
+    MedicineQuestionIntentHandler,
     MoreDetailIntentHandler,
     PreventionTipsIntentHandler,
+    RiskGroupsIntentHandler,
     SeeDoctorIntentHandler,
     TipDetailIntentHandler,
-    UrgentSymptomsIntentHandler,
+    WhatIsACrampIntentHandler,
 )
 from skill.handlers.errors import CatchAllExceptionHandler
 from skill.handlers.navigation import (
@@ -27,16 +29,22 @@ from skill.handlers.navigation import (
     StartOverIntentHandler,
     YesIntentHandler,
 )
+from skill.handlers.routine import GuidedStretchIntentHandler
+from skill.handlers.urgent import UrgentSymptomsIntentHandler
 
 REQUEST_HANDLERS = (
     LaunchRequestHandler,
-    UrgentSymptomsIntentHandler,
+    UrgentSymptomsIntentHandler,  # first: a red flag in any intent's slots leads with the warning
     CrampCausesIntentHandler,
     CauseDetailIntentHandler,
     PreventionTipsIntentHandler,
     TipDetailIntentHandler,
     CrampReliefIntentHandler,
     SeeDoctorIntentHandler,
+    WhatIsACrampIntentHandler,
+    RiskGroupsIntentHandler,
+    MedicineQuestionIntentHandler,
+    GuidedStretchIntentHandler,
     MoreDetailIntentHandler,
     YesIntentHandler,
     NoIntentHandler,

@@ -10,7 +10,7 @@ from ask_sdk_model.slu.entityresolution import StatusCode
 
 from skill.content import TIP_IDS, Item
 from skill.handlers.base import IntentHandler
-from skill.responses import Card, ask, content_of, state_of, tell
+from skill.responses import Card, ask, content_of, state_of
 from skill.state import State
 
 
@@ -27,16 +27,24 @@ def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
     return None
 
 
-def speak_summary(handler_input: HandlerInput, item: Item) -> Response:
-    """An item's short summary, offering more."""
-    prompts = content_of(handler_input).prompts
+def speak_summary(
+    handler_input: HandlerInput, item: Item, lead: Sequence[str] = (), offer: str = "offer_more"
+) -> Response:
+    """An item's short summary after optional lead-in, offering more (or the given offer)."""
+    offer_prompt = content_of(handler_input).prompts[offer]
     return ask(
         handler_input,
-        [item.summary, prompts["offer_more"]],
-        [prompts["offer_more"]],
+        [*lead, item.summary, offer_prompt],
+        [offer_prompt],
         card=Card.of(item),
-        state=State(question="more", topic=(item.kind, item.id)),
+        state=State(question=OFFER_QUESTIONS[offer], topic=(item.kind, item.id)),
     )
+
+
+# The yes/no question each offer opens.
+OFFER_QUESTIONS = {"offer_more": "more", "offer_routine": "routine", "offer_what_else": "relief"}
+# Items after which the skill offers a guided stretch.
+ROUTINE_AFTER = {("topic", "RELIEF"), ("tip", "STRETCHING")}
 
 
 def speak_detail(handler_input: HandlerInput, item: Item) -> Response:
@@ -56,7 +64,9 @@ def speak_tip(handler_input: HandlerInput, index: int, lead: Sequence[str] = ())
     content = content_of(handler_input)
     tip = content.tips[index]
     topic = (tip.kind, tip.id)
-    if index == len(content.tips) - 1:
+    if topic in ROUTINE_AFTER:
+        ending, question = [content.prompts["offer_routine"]], "routine"
+    elif index == len(content.tips) - 1:
         ending, question = [content.prompts["last_tip"], content.prompts["offer_relief"]], "relief"
     else:
         ending, question = [content.prompts["tip_next_hint"]], "next_tip"
@@ -93,6 +103,12 @@ def speak_tips(handler_input: HandlerInput) -> Response:
         card=Card.overview(content.cards["tips"], content.tips),
         state=State(question="tip_walk"),
     )
+
+
+def speak_relief(handler_input: HandlerInput) -> Response:
+    """What to do during a cramp, offering the guided stretch."""
+    relief = content_of(handler_input).topics["RELIEF"]
+    return speak_summary(handler_input, relief, offer="offer_routine")
 
 
 def ask_which(handler_input: HandlerInput, prompt_key: str) -> Response:
@@ -154,8 +170,8 @@ class CrampReliefIntentHandler(IntentHandler):
     intents = ("CrampReliefIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        """Speaks the relief summary."""
-        return speak_summary(handler_input, content_of(handler_input).topics["RELIEF"])
+        """Speaks the relief summary and offers to guide the stretch."""
+        return speak_relief(handler_input)
 
 
 class SeeDoctorIntentHandler(IntentHandler):
@@ -168,15 +184,38 @@ class SeeDoctorIntentHandler(IntentHandler):
         return speak_summary(handler_input, content_of(handler_input).topics["DOCTOR"])
 
 
-class UrgentSymptomsIntentHandler(IntentHandler):
-    """Names the warning signs that need medical care now, and ends so the user can act."""
+class WhatIsACrampIntentHandler(IntentHandler):
+    """Says what a cramp is."""
 
-    intents = ("UrgentSymptomsIntent",)
+    intents = ("WhatIsACrampIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        """Speaks the urgent warning and ends the session."""
-        urgent = content_of(handler_input).topics["URGENT"]
-        return tell(handler_input, [urgent.summary], card=Card.of(urgent))
+        """Speaks the what-is summary."""
+        return speak_summary(handler_input, content_of(handler_input).topics["WHAT_IS"])
+
+
+class RiskGroupsIntentHandler(IntentHandler):
+    """Says who gets night cramps more often."""
+
+    intents = ("RiskGroupsIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Speaks the risk-groups summary."""
+        return speak_summary(handler_input, content_of(handler_input).topics["RISK"])
+
+
+class MedicineQuestionIntentHandler(IntentHandler):
+    """Declines to advise on medicines or remedies, naming the one asked about, and points on."""
+
+    intents = ("MedicineQuestionIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Names the remedy when it resolved, says who to ask, and offers relief without one."""
+        content = content_of(handler_input)
+        remedy = content.remedies.get(resolved_id(handler_input, "remedy") or "")
+        lead = [content.fill("remedy_named", remedy=remedy)] if remedy else []
+        medicine = content.topics["MEDICINE"]
+        return speak_summary(handler_input, medicine, lead, offer="offer_what_else")
 
 
 class MoreDetailIntentHandler(IntentHandler):

@@ -10,7 +10,8 @@ from ask_sdk_model import Response
 from ask_sdk_model.ui import Reprompt, SimpleCard, SsmlOutputSpeech
 
 from skill.handlers.base import IntentHandler
-from skill.handlers.content import ask_which, speak_detail, speak_summary, speak_tip
+from skill.handlers.content import ask_which, speak_detail, speak_relief, speak_tip
+from skill.handlers.routine import routine_after, speak_routine
 from skill.responses import ask, content_of, state_of, tell
 from skill.state import State
 
@@ -52,7 +53,9 @@ class YesIntentHandler(IntentHandler):
         if state.question == "next_tip" and state.tip_index is not None:
             return speak_tip(handler_input, state.tip_index + 1)
         if state.question == "relief":
-            return speak_summary(handler_input, content.topics["RELIEF"])
+            return speak_relief(handler_input)
+        if state.question == "routine":
+            return speak_routine(handler_input, routine_after(state.topic))
         prompts = content.prompts
         return ask(
             handler_input,
@@ -68,17 +71,8 @@ class NoIntentHandler(IntentHandler):
     intents = ("AMAZON.NoIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        """Offers something else, or says goodbye when nothing else was wanted."""
-        state = state_of(handler_input)
-        if state.question in (None, "anything_else"):
-            return goodbye(handler_input)
-        prompts = content_of(handler_input).prompts
-        return ask(
-            handler_input,
-            [prompts["okay"], prompts["anything_else"]],
-            [prompts["anything_else"]],
-            state=state.but(question="anything_else"),
-        )
+        """Every offer follows a complete answer, so No ends with a short goodnight."""
+        return tell(handler_input, [content_of(handler_input).prompts["goodnight"]])
 
 
 class NextIntentHandler(IntentHandler):

@@ -8,7 +8,8 @@ as a value that does not resolve (ER_SUCCESS_NO_MATCH), and carrier phrases carr
 slot intents ("is it {cause}" also serves a tip). Out-of-domain requests go to
 AMAZON.FallbackIntent when the best match is weak, or when the utterance has words the model has
 never seen and nothing that names the skill's topic (words most custom intents share: cramp,
-leg, calf...).
+leg, calf...). A topic word right after an unknown word ("stomach cramps") or placed in an
+unknown part ("a cramp in my hand") names something else.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ CAPTURE_PENALTY = 0.9  # an unresolved slot value is a little less convincing th
 TRANSFER_PENALTY = 0.9  # a carrier phrase borrowed from another slot type
 MIN_FUZZY_LEN = 6  # shorter words are never spelling-corrected
 LONG_WORD = 9  # words this long may be two edits away from the known word
+PLACE_WINDOW = 3  # "cramp in my hand": where a topic word happens, looked at this far ahead
+PLACE_WORDS = frozenset({"in", "on", "of"})
+DETERMINERS = frozenset({"my", "the", "your", "a", "an", "his", "her", "their", "our"})
 
 
 @dataclass(frozen=True)
@@ -330,9 +334,17 @@ class NLU:
         unknown = [self._is_unknown(t) for t in tokens]
         if not any(unknown):
             return True
-        if any(t in self.topic_words and not (i and unknown[i - 1]) for i, t in enumerate(tokens)):
+        if any(
+            t in self.topic_words and not (i and unknown[i - 1]) and not self._placed(tokens, i)
+            for i, t in enumerate(tokens)
+        ):
             return True
         return bool(spotted) and sum(unknown) <= MAX_UNKNOWN_WITH_VALUE
+
+    def _placed(self, tokens: list[str], i: int) -> bool:
+        """A topic word placed somewhere the model does not know: "a cramp in my hand"."""
+        rest = [t for t in tokens[i + 1 : i + 1 + PLACE_WINDOW] if t not in DETERMINERS]
+        return len(rest) >= 2 and rest[0] in PLACE_WORDS and self._is_unknown(rest[1])
 
     def _is_unknown(self, token: str) -> bool:
         """A content word the model has never seen."""

@@ -34,7 +34,7 @@ STOPWORDS = _wordset(
 GENERIC = _wordset(
     """tell give have make keep want happen explain best during while know need like help say go
     take try use stop time way thing something lot night sleep bed worry advice good bad right
-    feel think"""
+    feel think cause causes much lower upper"""
 )
 
 # Common words that change no topic: unseen in the model, they are not a sign of another domain.

@@ -1,0 +1,57 @@
+"""The guided stretch: a timed routine, spoken step by step, that can be replayed."""
+
+from __future__ import annotations
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill import ssml
+from skill.handlers.base import IntentHandler
+from skill.handlers.content import resolved_id
+from skill.responses import Card, ask, content_of, state_of
+from skill.state import State
+
+# Which routine follows an item that offers one, and which one a routine repeats.
+ROUTINE_FOR = {
+    ("topic", "RELIEF"): "RELIEF",
+    ("tip", "STRETCHING"): "BEDTIME",
+    ("routine", "RELIEF"): "RELIEF",
+    ("routine", "BEDTIME"): "BEDTIME",
+}
+DEFAULT_ROUTINE = "RELIEF"  # someone woken by a cramp needs relief first
+
+
+def speak_routine(handler_input: HandlerInput, routine_id: str) -> Response:
+    """Every step with its pause, then offers to go again; the tip walk stays where it was."""
+    content = content_of(handler_input)
+    routine = content.routines[routine_id]
+    speech: list[str | ssml.Pause] = []
+    for step in routine.steps:
+        speech += [step.say, ssml.Pause(step.pause)]
+    again = content.prompts["routine_again"]
+    state = state_of(handler_input)
+    return ask(
+        handler_input,
+        [*speech, again],
+        [again],
+        card=Card.named(routine.name, routine.card),
+        state=State(question="routine", topic=("routine", routine_id), tip_index=state.tip_index),
+    )
+
+
+def routine_after(topic: tuple[str, str] | None) -> str:
+    """The routine that goes with the item last spoken, or the default."""
+    return ROUTINE_FOR.get(topic, DEFAULT_ROUTINE) if topic else DEFAULT_ROUTINE
+
+
+class GuidedStretchIntentHandler(IntentHandler):
+    """Guides a timed stretch: the one asked for, the one the conversation is about, or relief."""
+
+    intents = ("GuidedStretchIntent",)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        """Speaks the routine named by the `routine` slot, else the one fitting the topic."""
+        asked = resolved_id(handler_input, "routine")
+        if asked in content_of(handler_input).routines:
+            return speak_routine(handler_input, asked)
+        return speak_routine(handler_input, routine_after(state_of(handler_input).topic))
