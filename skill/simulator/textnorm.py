@@ -18,6 +18,7 @@ import snowballstemmer
 
 LANGUAGE_DIR = Path(__file__).parent
 DEFAULT_LANGUAGE = "en"
+MIN_CLITIC_BASE = 2  # "dímelo" -> "di": what is left of a word once its pronouns are off
 _TOKEN = re.compile(r"\{[A-Za-z_]+\}|[^\W_]+(?:'[^\W_]+)*")
 _SEPARATORS = re.compile(r"[-_.,!?;:\"()\u00bf\u00a1]+")
 
@@ -47,6 +48,7 @@ class Language:
     suffixes: dict[str, str]
     is_after: frozenset[str]
     irregular: dict[str, str]
+    clitics: tuple[str, ...]
     place_words: frozenset[str]
     determiners: frozenset[str]
     invocation: dict[str, list[str]]
@@ -66,7 +68,8 @@ class Language:
             whole_words={fold(k): tuple(fold(v).split()) for k, v in data["whole_words"].items()},
             suffixes=dict(data.get("suffixes", {})),
             is_after=_wordset(data.get("contractions", {}).get("is_after", "")),
-            irregular={fold(k): fold(v) for k, v in data["irregular"].items()},
+            irregular=_irregular(data),
+            clitics=tuple(sorted(data.get("clitics", "").split(), key=len, reverse=True)),
             place_words=_wordset(fold(data["places"]["words"])),
             determiners=_wordset(fold(data["places"]["determiners"])),
             invocation={k: [fold(w) for w in v] for k, v in data["invocation"].items()},
@@ -77,24 +80,37 @@ class Language:
         return _snowball(self.stemmer_name)
 
     def words(self, text: str) -> list[str]:
-        """Lower-case words without accents, contractions expanded, fillers and punctuation gone."""
+        """Lower-case words, contractions expanded, fillers and punctuation gone.
+
+        Accents stay, for the stemmer ("ayudaría" -> "ayud"); stems drop them.
+        """
         text = _SEPARATORS.sub(" ", text.replace("\u2019", "'"))
         out: list[str] = []
         for raw in _TOKEN.findall(text):
-            out.extend((raw,) if raw.startswith("{") else self._plain_words(fold(raw)))
+            out.extend((raw,) if raw.startswith("{") else self._plain_words(self._unclitic(raw)))
         return out
+
+    def _unclitic(self, token: str) -> str:
+        """Lower case, without pronouns an accent shows are attached ("repítemelo" -> "repite")."""
+        lower = token.lower()
+        if fold(lower) == lower or not self.clitics:
+            return lower
+        for ending in self.clitics:
+            if lower.endswith(ending) and len(lower) - len(ending) >= MIN_CLITIC_BASE:
+                return lower[: -len(ending)]
+        return lower
 
     def _plain_words(self, token: str) -> tuple[str, ...]:
         """One lower-case token as plain words, fillers dropped."""
         if token not in self._plain:
             expanded = self.expand_contractions(token.strip("'"))
-            self._plain[token] = tuple(w for w in expanded if w and w not in self.fillers)
+            self._plain[token] = tuple(w for w in expanded if w and fold(w) not in self.fillers)
         return self._plain[token]
 
     def expand_contractions(self, word: str) -> list[str]:
         """Split a contraction into plain words ("what's" -> "what is", "del" -> "de el")."""
-        if word in self.whole_words:
-            return list(self.whole_words[word])
+        if fold(word) in self.whole_words:
+            return list(self.whole_words[fold(word)])
         for suffix, full in self.suffixes.items():
             if word.endswith(suffix) and len(word) > len(suffix):
                 base = word[: -len(suffix)]
@@ -104,14 +120,26 @@ class Language:
         return [word.replace("'", "")]
 
     def stem(self, word: str) -> str:
-        """The Snowball stem of a word; placeholders, numbers and stopwords stay as they are."""
+        """The Snowball stem of a word, without accents; placeholders, numbers and stopwords stay
+        (folded) as they are."""
         if word not in self._stems:
-            if word.startswith("{") or word.isdigit() or word in self.stopwords:
-                self._stems[word] = word
+            folded = fold(word)
+            if word.startswith("{") or word.isdigit() or folded in self.stopwords:
+                self._stems[word] = folded if not word.startswith("{") else word
             else:
-                irregular = self.irregular.get(word)
-                self._stems[word] = irregular or self._stemmer.stemWord(word)
+                irregular = self.irregular.get(folded)
+                self._stems[word] = irregular or fold(self._stemmer.stemWord(word))
         return self._stems[word]
+
+
+def _irregular(data: dict[str, Any]) -> dict[str, str]:
+    """Word -> stem: `irregular`, and each form in `verb_forms` -> its infinitive's stem."""
+    stems = {fold(k): fold(v) for k, v in data["irregular"].items()}
+    stemmer = _snowball(data["stemmer"])
+    for infinitive, forms in data.get("verb_forms", {}).items():
+        stem = stemmer.stemWord(fold(infinitive))
+        stems.update(dict.fromkeys([fold(infinitive), *fold(forms).split()], stem))
+    return stems
 
 
 @cache
