@@ -80,3 +80,18 @@ def test_simulator_save_audio_writes_each_answer(
     assert f"(audio: {saved[0]})" in capsys.readouterr().out
     goodbye = mp3.inspect(saved[1]).duration
     assert abs(goodbye - CLIPS["prompt.goodbye"].duration) < 0.05
+
+
+def test_guided_stretch_keeps_its_pauses_as_silence(new_conversation, tmp_path: Path) -> None:
+    """The routine's breaks become silence between the committed clips, to the frame."""
+    turn = new_conversation().intent("GuidedStretchIntent", routine="RELIEF")
+    routine = content.routines["RELIEF"]
+    assert [s for s in segments(turn.ssml) if isinstance(s, float)] == [
+        min(step.pause, 10.0) for step in routine.steps if step.pause
+    ]
+    saved = Speaker("en-US", engines=[]).save(turn.ssml, tmp_path / "stretch.mp3")
+    assert saved is not None and mp3.problems(saved) == []
+    clips = sum(CLIPS[f"routine.RELIEF.{n}"].duration for n in range(1, len(routine.steps) + 1))
+    clips += CLIPS["prompt.routine_again"].duration
+    pauses = sum(step.pause for step in routine.steps)
+    assert abs(mp3.inspect(saved).duration - (clips + pauses)) < 0.03 * len(routine.steps)

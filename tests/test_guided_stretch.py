@@ -114,3 +114,11 @@ def test_people_reach_the_routine_in_their_own_words():
     first = sim.say("yes")
     again = sim.say("again")
     assert again.intent == "AMAZON.RepeatIntent" and again.ssml == first.ssml
+
+
+def test_the_model_names_exactly_the_routines_and_red_flags_the_skill_handles(model):
+    from skill.handlers.urgent import EMERGENCY_IDS
+
+    ids = {t["name"]: {v["id"] for v in t["values"]} for t in model["types"]}
+    assert ids["StretchRoutine"] == set(ROUTINE_IDS) == set(content.routines)
+    assert ids["RedFlag"] > EMERGENCY_IDS

@@ -34,6 +34,8 @@ def test_a_named_remedy_is_named_and_never_judged(talk, remedy_id):
     assert medicine in turn.speech
     assert "doctor or a pharmacist" in medicine and "pregnant" in medicine
     assert turn.speech.endswith(P["offer_what_else"]) and not turn.ends
+    answer = turn.speech.removesuffix(P["offer_what_else"]).strip()
+    assert answer.count(". ") + 1 <= 3, "a summary, named remedy included, is three sentences"
 
 
 @pytest.mark.parametrize("slot", [None, ("cod liver oil", None)], ids=["no slot", "no match"])

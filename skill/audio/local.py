@@ -1,7 +1,8 @@
 """Audio for clients without a voice (the simulator): a response's speech as one MP3, and playback.
 
 Each paragraph of the speech uses its committed clip when the clip is fresh (any engine will
-do here), a hosted `<audio>` clip by its file, and otherwise the engine chain renders it.
+do here), a hosted `<audio>` clip by its file, and otherwise the engine chain renders it; each
+`<break>` becomes that much silence, so a guided stretch keeps its timing.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from pathlib import Path
 
 from mutagen.mp3 import MP3
 
+from skill.audio import mp3
 from skill.audio.engines import Engine, chain, render_clip
 from skill.audio.manifest import Manifest, default_audio_dir, text_sha256
 from skill.content import resolve_locale
 from skill.ssml import to_plain_text
 
-_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_PART = re.compile(r'<p>(.*?)</p>|<break time="(\d+)ms"/>', re.S)
 _AUDIO_SRC = re.compile(r'<audio\s+src="([^"]+)"\s*/>')
 PLAYERS = (
     ("mpg123", "-q"),
@@ -32,13 +34,16 @@ PLAYERS = (
 )
 
 
-def segments(ssml: str) -> list[str]:
-    """The speech's paragraphs, each as plain words or as an `<audio>` tag kept whole."""
-    body = _PARAGRAPH.findall(ssml) or [ssml]
-    parts = []
-    for p in body:
-        tag = _AUDIO_SRC.search(p)
-        parts.append(tag.group(0) if tag else to_plain_text(p))
+def segments(ssml: str) -> list[str | float]:
+    """The speech's paragraphs, each as plain words or an `<audio>` tag kept whole, and its
+    pauses in seconds."""
+    parts: list[str | float] = []
+    for paragraph, pause in _PART.findall(ssml) or [(ssml, "")]:
+        if pause:
+            parts.append(int(pause) / 1000)
+            continue
+        tag = _AUDIO_SRC.search(paragraph)
+        parts.append(tag.group(0) if tag else to_plain_text(paragraph))
     return [p for p in parts if p]
 
 
@@ -73,15 +78,18 @@ class Speaker:
         """Write the speech as one MP3 at `dest`; None when no part of it could be voiced."""
         with tempfile.TemporaryDirectory() as tmp:
             parts = [
-                self.clip_for(s, Path(tmp) / f"part-{i}.mp3") for i, s in enumerate(segments(ssml))
+                s if isinstance(s, float) else self.clip_for(s, Path(tmp) / f"part-{i}.mp3")
+                for i, s in enumerate(segments(ssml))
             ]
-            found = [p for p in parts if p is not None]
-            if not found:
+            if not any(isinstance(p, Path) for p in parts):
                 return None
             dest.parent.mkdir(parents=True, exist_ok=True)
             with dest.open("wb") as out:
-                for part in found:
-                    out.write(_frames(part))
+                for part in parts:
+                    if isinstance(part, float):
+                        out.write(mp3.silence(part))
+                    elif part is not None:
+                        out.write(_frames(part))
         return dest
 
 

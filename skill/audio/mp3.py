@@ -13,6 +13,10 @@ SAMPLE_RATE = 24_000
 ALLOWED_RATES = (24_000, 22_050, 16_000)
 MAX_SECONDS = 240.0
 ID3V1_SIZE = 128  # a trailing ID3v1 tag is allowed
+FRAME_SAMPLES = 576  # per MPEG-2 Layer III frame
+# One frame of silence in that format: header (MPEG-2 Layer III, 48 kbps, 24 kHz, mono), then
+# side information and main data all zero, which decodes to nothing.
+_SILENT_FRAME = bytes.fromhex("fff364c4").ljust(72 * BITRATE // SAMPLE_RATE, b"\0")
 
 
 class EncodeError(RuntimeError):
@@ -31,6 +35,11 @@ def encode(source: Path, dest: Path, *, mp3_input: bool = False) -> None:
         raise EncodeError("lame is not installed (Debian package 'lame')") from e
     except subprocess.CalledProcessError as e:
         raise EncodeError(f"lame failed: {e.stderr.decode(errors='replace').strip()}") from e
+
+
+def silence(seconds: float) -> bytes:
+    """MPEG frames of silence lasting `seconds` (to the frame), ready to join between clips."""
+    return _SILENT_FRAME * max(0, round(seconds * SAMPLE_RATE / FRAME_SAMPLES))
 
 
 @dataclass(frozen=True, slots=True)
