@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from locale_support import NUMBERS
 
 from skill.content import SUPPORTED_LOCALES, load_content, locale_settings
 
@@ -101,16 +102,6 @@ DISCLAIMER = {
     "es": "información general, no sustituye el consejo médico profesional",
 }
 IN_AN_EMERGENCY = {"en": "in an emergency call", "es": "en una emergencia, llama al"}
-NUMBERS = {
-    "en-US": ["911"],
-    "en-CA": ["911"],
-    "en-GB": ["999", "112"],
-    "en-AU": ["000", "111"],
-    "en-IN": ["112", "108"],
-    "es-US": ["911"],
-    "es-MX": ["911"],
-    "es-ES": ["112"],
-}
 
 
 @pytest.fixture(params=SUPPORTED_LOCALES)

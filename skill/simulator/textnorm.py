@@ -49,6 +49,7 @@ class Language:
     is_after: frozenset[str]
     irregular: dict[str, str]
     clitics: tuple[str, ...]
+    clitic_hosts: tuple[str, ...]
     place_words: frozenset[str]
     determiners: frozenset[str]
     invocation: dict[str, list[str]]
@@ -70,6 +71,7 @@ class Language:
             is_after=_wordset(data.get("contractions", {}).get("is_after", "")),
             irregular=_irregular(data),
             clitics=tuple(sorted(data.get("clitics", "").split(), key=len, reverse=True)),
+            clitic_hosts=tuple(data.get("clitic_hosts", "").split()),
             place_words=_wordset(fold(data["places"]["words"])),
             determiners=_wordset(fold(data["places"]["determiners"])),
             invocation={k: [fold(w) for w in v] for k, v in data["invocation"].items()},
@@ -96,8 +98,9 @@ class Language:
         if fold(lower) == lower or not self.clitics:
             return lower
         for ending in self.clitics:
-            if lower.endswith(ending) and len(lower) - len(ending) >= MIN_CLITIC_BASE:
-                return lower[: -len(ending)]
+            base = lower[: -len(ending)]
+            if lower.endswith(ending) and len(base) >= MIN_CLITIC_BASE:
+                return base if fold(base).endswith(self.clitic_hosts) else lower
         return lower
 
     def _plain_words(self, token: str) -> tuple[str, ...]:
