@@ -128,7 +128,6 @@ class Content:
     """All words of one locale."""
 
     locale: str
-    emergency: str
     skill_name: str
     disclaimer: str
     causes: tuple[Item, ...]
@@ -199,7 +198,7 @@ def _routines(table: Mapping[str, Mapping[str, Any]]) -> dict[str, Routine]:
     return routines
 
 
-def parse_content(locale: str, data: Mapping, emergency: str = "") -> Content:
+def parse_content(locale: str, data: Mapping) -> Content:
     """Validate raw TOML data and build the typed content."""
     prompts = data.get("prompts", {})
     if set(prompts) != set(PROMPT_KEYS):
@@ -207,7 +206,6 @@ def parse_content(locale: str, data: Mapping, emergency: str = "") -> Content:
     try:
         return Content(
             locale=locale,
-            emergency=emergency,
             skill_name=data["skill_name"],
             disclaimer=data["disclaimer"],
             causes=tuple(_items("cause", data["causes"], CAUSE_IDS)),
@@ -242,15 +240,19 @@ def merge(base: Mapping, override: Mapping, where: str = "") -> dict:
     return merged
 
 
-def fill(data: object, emergency: str) -> object:
-    """Every string in `data` with `{emergency}` replaced by the locale's number."""
-    if isinstance(data, str):
-        return data.replace(EMERGENCY, emergency)
-    if isinstance(data, Mapping):
-        return {key: fill(value, emergency) for key, value in data.items()}
-    if isinstance(data, list):
-        return [fill(value, emergency) for value in data]
-    return data
+def fill_emergency(data: Mapping[str, Any], emergency: str) -> dict[str, Any]:
+    """Every string in `data`, however deep, with `{emergency}` replaced by the locale's number."""
+
+    def filled(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace(EMERGENCY, emergency)
+        if isinstance(value, Mapping):
+            return {key: filled(inner) for key, inner in value.items()}
+        if isinstance(value, list):
+            return [filled(inner) for inner in value]
+        return value
+
+    return {key: filled(value) for key, value in data.items()}
 
 
 def resolve_locale(locale: str | None) -> str:
@@ -289,6 +291,4 @@ def load_content(locale: str = DEFAULT_LOCALE) -> Content:
     override = CONTENT_DIR / f"{settings.locale}.toml"
     if override.is_file():
         data = merge(data, _read(override))
-    filled = fill(data, settings.emergency)
-    assert isinstance(filled, Mapping)
-    return parse_content(settings.locale, filled, settings.emergency)
+    return parse_content(settings.locale, fill_emergency(data, settings.emergency))
