@@ -197,10 +197,11 @@ def test_empty_or_garbage_input_falls_back(nlu: NLU, text: str) -> None:
     assert nlu.parse(text).intent == FALLBACK
 
 
+@pytest.mark.parametrize("locale", ["en-US", "es-ES"])
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=80))
-def test_any_text_parses_to_an_intent_of_the_model(text: str) -> None:
-    nlu = _shared_nlu()
+def test_any_text_parses_to_an_intent_of_the_model(locale: str, text: str) -> None:
+    nlu = _shared_nlu(locale)
     parse = nlu.parse(text)
     assert parse.intent in nlu.intent_slots
     assert set(parse.slots) <= set(nlu.slot_types(parse.intent))
@@ -229,8 +230,8 @@ def test_benchmark_reports_accuracy_against_the_exact_matcher(tmp_path: Path) ->
 _CACHE: dict[str, NLU] = {}
 
 
-def _shared_nlu() -> NLU:
-    """One NLU for the property test (hypothesis runs outside fixtures)."""
-    if "nlu" not in _CACHE:
-        _CACHE["nlu"] = NLU.from_model(MODEL)
-    return _CACHE["nlu"]
+def _shared_nlu(locale: str) -> NLU:
+    """One NLU per locale for the property test (hypothesis runs outside fixtures)."""
+    if locale not in _CACHE:
+        _CACHE[locale] = NLU.for_locale(locale)
+    return _CACHE[locale]
