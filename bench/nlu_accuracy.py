@@ -1,5 +1,8 @@
 """Simulator NLU: accuracy on the held-out and development sets, per-utterance latency, load time.
 
+Every set is named by its file: `tests/data/heldout_<locale>.tsv` (one per locale that has one)
+and `bench/data/dev_en-US.tsv`, each run against its own locale's model.
+
 Baseline, measured in the same run: an exact matcher that only knows the model's samples with
 every slot filled by each of its values and synonyms (how virtual-alexa matches), sending
 everything else to AMAZON.FallbackIntent.
@@ -21,14 +24,15 @@ from typing import Any
 from bench._common import out_dir_argument, percentile, print_table, write_results
 from skill.simulator.nlu import FALLBACK, NLU, Parse, SlotMatch
 from skill.simulator.nlueval import Labelled, evaluate, load_labelled
-from skill.simulator.textnorm import words
+from skill.simulator.textnorm import language
 
 NAME = "nlu_accuracy"
 ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "interaction_model" / "en-US.json"
+MODEL_DIR = ROOT / "interaction_model"
 SETS = {
-    "heldout": ROOT / "tests" / "data" / "heldout_en-US.tsv",
-    "dev": ROOT / "bench" / "data" / "dev_en-US.tsv",
+    path.stem: path
+    for folder in (ROOT / "tests" / "data", ROOT / "bench" / "data")
+    for path in sorted(folder.glob("*_*.tsv"))
 }
 COLD_LOAD = (
     "import time; t = time.perf_counter(); from skill.simulator.nlu import NLU; "
@@ -39,7 +43,8 @@ COLD_LOAD = (
 class ExactMatcher:
     """Exact sample lookup with slots filled by known values: the no-generalisation baseline."""
 
-    def __init__(self, model: dict[str, Any]) -> None:
+    def __init__(self, model: dict[str, Any], locale: str) -> None:
+        words = self.words = language(locale).words
         lm = model["interactionModel"]["languageModel"]
         values = {
             t["name"]: [
@@ -65,7 +70,7 @@ class ExactMatcher:
 
     def parse(self, text: str) -> Parse:
         """The sample's intent on an exact match, else Fallback."""
-        return self.table.get(" ".join(words(text)), Parse(FALLBACK))
+        return self.table.get(" ".join(self.words(text)), Parse(FALLBACK))
 
 
 def _latencies(matcher: NLU | ExactMatcher, rows: list[Labelled], repeat: int) -> list[float]:
@@ -104,14 +109,17 @@ def main(argv: list[str] | None = None) -> int:
     loads = []
     for _ in range(args.loads):
         start = time.perf_counter()
-        nlu = NLU.from_model(MODEL)
+        NLU.from_model(MODEL_DIR / "en-US.json", "en-US")
         loads.append(time.perf_counter() - start)
     cold = [_cold_load_seconds() for _ in range(args.cold_runs)]
-    baseline = ExactMatcher(json.loads(MODEL.read_text(encoding="utf-8")))
 
     rows, results = [], {}
     for set_name in args.sets:
         data = load_labelled(SETS[set_name])
+        locale = set_name.split("_", 1)[1]
+        model = MODEL_DIR / f"{locale}.json"
+        nlu = NLU.from_model(model, locale)
+        baseline = ExactMatcher(json.loads(model.read_text(encoding="utf-8")), locale)
         for name, matcher in (("nlu", nlu), ("exact baseline", baseline)):
             acc = evaluate(matcher, data)  # type: ignore[arg-type]
             times = _latencies(matcher, data, args.repeat)

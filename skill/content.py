@@ -1,4 +1,9 @@
-"""Typed, read-only access to the skill's words, loaded from `skill/content/<locale>.toml`."""
+"""Typed, read-only access to the skill's words, one base text per language plus locale overrides.
+
+A locale's words are `skill/content/<language>.toml` with `skill/content/<locale>.toml` (when it
+exists) deep-merged on top, and its emergency number from `skill/content/locales.toml` put in for
+`{emergency}`. Nothing is read at import: a locale loads on its first request.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,10 @@ from typing import Any
 
 CONTENT_DIR = Path(__file__).parent / "content"
 DEFAULT_LOCALE = "en-US"
-SUPPORTED_LOCALES = tuple(sorted(p.stem for p in CONTENT_DIR.glob("*.toml")))
+# The locales the skill serves (a contract: models, content, simulator); each language's first
+# locale answers for an unknown locale of that language.
+SUPPORTED_LOCALES = ("en-US", "en-CA", "en-GB", "en-AU", "en-IN", "es-US", "es-MX", "es-ES")
+EMERGENCY = "{emergency}"
 
 CAUSE_IDS = ("FATIGUE", "COLD", "LOW_CALCIUM", "BLOOD_FLOW")
 TIP_IDS = ("FOOTWEAR", "BEDDING", "STRETCHING", "HYDRATION")
@@ -85,6 +93,20 @@ class Item:
     summary: str
     detail: str
     card: str
+
+
+@dataclass(frozen=True, slots=True)
+class LocaleSettings:
+    """What differs per locale beyond words: the emergency number and where it is right."""
+
+    locale: str
+    emergency: str
+    countries: tuple[str, ...]
+
+    @property
+    def language(self) -> str:
+        """The language part of the locale ("en", "es")."""
+        return self.locale.split("-")[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +242,34 @@ def parse_content(locale: str, data: Mapping) -> Content:
         raise ContentError(f"{locale}: missing {missing}") from None
 
 
+def merge(base: Mapping, override: Mapping, where: str = "") -> dict:
+    """`base` with `override` deep-merged on top; an override may only change existing keys."""
+    merged = dict(base)
+    for key, value in override.items():
+        path = f"{where}.{key}" if where else key
+        if key not in base:
+            raise ContentError(f"override {path!r} has nothing to override")
+        if isinstance(base[key], Mapping) != isinstance(value, Mapping):
+            raise ContentError(f"override {path!r} changes a table into a value or back")
+        merged[key] = merge(base[key], value, path) if isinstance(value, Mapping) else value
+    return merged
+
+
+def fill_emergency(data: Mapping[str, Any], emergency: str) -> dict[str, Any]:
+    """Every string in `data`, however deep, with `{emergency}` replaced by the locale's number."""
+
+    def filled(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace(EMERGENCY, emergency)
+        if isinstance(value, Mapping):
+            return {key: filled(inner) for key, inner in value.items()}
+        if isinstance(value, list):
+            return [filled(inner) for inner in value]
+        return value
+
+    return {key: filled(value) for key, value in data.items()}
+
+
 def resolve_locale(locale: str | None) -> str:
     """The supported locale to answer in: the exact one, the same language, or the default."""
     if locale in SUPPORTED_LOCALES:
@@ -229,9 +279,31 @@ def resolve_locale(locale: str | None) -> str:
     return same[0] if same else DEFAULT_LOCALE
 
 
+def _read(path: Path) -> dict:
+    with path.open("rb") as f:
+        return tomllib.load(f)
+
+
+@cache
+def locale_settings() -> Mapping[str, LocaleSettings]:
+    """Every supported locale's settings from `locales.toml`, which must list exactly them."""
+    data = _read(CONTENT_DIR / "locales.toml")
+    if set(data) != set(SUPPORTED_LOCALES):
+        raise ContentError(f"locales.toml lists {sorted(data)}, want {sorted(SUPPORTED_LOCALES)}")
+    return MappingProxyType(
+        {
+            locale: LocaleSettings(locale, entry["emergency"], tuple(entry["countries"]))
+            for locale, entry in ((locale, data[locale]) for locale in SUPPORTED_LOCALES)
+        }
+    )
+
+
 @cache
 def load_content(locale: str = DEFAULT_LOCALE) -> Content:
     """The content for a locale (falls back as `resolve_locale` says); cached per process."""
-    locale = resolve_locale(locale)
-    with (CONTENT_DIR / f"{locale}.toml").open("rb") as f:
-        return parse_content(locale, tomllib.load(f))
+    settings = locale_settings()[resolve_locale(locale)]
+    data = _read(CONTENT_DIR / f"{settings.language}.toml")
+    override = CONTENT_DIR / f"{settings.locale}.toml"
+    if override.is_file():
+        data = merge(data, _read(override))
+    return parse_content(settings.locale, fill_emergency(data, settings.emergency))

@@ -9,7 +9,9 @@ from typing import NamedTuple
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"})
 _TAG = re.compile(r"<[^>]*>")
+_INLINE_TAG = re.compile(r"</?say-as\b[^>]*>")
 _SPACE = re.compile(r"\s+")
+_DIGITS = re.compile(r"\b\d+\b")
 
 # Alexa's limits on <audio>: tags per response, seconds in the speech and in a reprompt.
 MAX_AUDIO_TAGS = 5
@@ -39,9 +41,19 @@ def escape(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
+def digits(text: str) -> str:
+    """Escaped text in which every number is read one digit at a time ("nine one one")."""
+    return _DIGITS.sub(r'<say-as interpret-as="digits">\g<0></say-as>', escape(text))
+
+
+def digits_apart(text: str) -> str:
+    """Plain text with every number's digits spaced ("9 1 1"), so any voice reads them singly."""
+    return _DIGITS.sub(lambda m: " ".join(m.group()), text)
+
+
 def paragraph(text: str) -> str:
     """One segment as an SSML paragraph, which Alexa follows with a natural pause."""
-    return f"<p>{escape(text)}</p>"
+    return f"<p>{digits(text)}</p>"
 
 
 def breaks(seconds: float) -> str:
@@ -92,4 +104,5 @@ def audio_tags(body: str) -> int:
 
 def to_plain_text(ssml: str) -> str:
     """What a listener hears, as plain text: tags dropped, entities decoded, spaces folded."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", ssml))).strip()
+    text = _TAG.sub(" ", _INLINE_TAG.sub("", ssml))
+    return _SPACE.sub(" ", html.unescape(text)).strip()

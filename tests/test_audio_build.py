@@ -138,6 +138,8 @@ def test_cli_check_and_build_on_the_committed_clips(
     total = len(content_texts("en-US"))
     assert f"{total} clips, {total - 1} unchanged, rendered 1 offline" in capsys.readouterr().out
     assert main(["check", "--out", str(out)]) == 0
+    report = capsys.readouterr().out
+    assert f"  en-US: {total} clips, " in report and "  total: " in report
 
 
 def test_cli_reports_a_malformed_manifest(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -13,7 +13,7 @@ import pytest
 from skill import ssml
 from skill.audio.manifest import Entry, Manifest, text_sha256
 from skill.audio.runtime import clip_lookup
-from skill.content import load_content
+from skill.content import SUPPORTED_LOCALES, load_content
 from skill.ssml import Clip
 
 BASE = "https://cramps.example.com/audio"
@@ -135,6 +135,20 @@ def test_committed_clips_with_offline_allowed_fill_a_response_within_limits(
     assert 1 <= len(AUDIO_RE.findall(turn.ssml)) + len(AUDIO_RE.findall(reprompt)) <= 5
     detail = talk.intent("CauseDetailIntent", cause="COLD")
     assert AUDIO_RE.findall(detail.ssml)[0] == f"{BASE}/en-US/cause-cold-summary.mp3"
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_each_locale_plays_its_own_clips(
+    monkeypatch: pytest.MonkeyPatch, new_conversation, locale: str
+) -> None:
+    """A request in a locale plays that locale's committed clips, in its own accent."""
+    monkeypatch.delenv("AUDIO_DIR", raising=False)
+    monkeypatch.setenv("AUDIO_BASE_URL", BASE)
+    monkeypatch.setenv("AUDIO_ENGINES", "offline,gtts")
+    turn = new_conversation(locale=locale).intent("UrgentSymptomsIntent")
+    assert AUDIO_RE.findall(turn.ssml) == [f"{BASE}/{locale}/topic-urgent-summary.mp3"]
+    launch = new_conversation(locale=locale).launch()
+    assert AUDIO_RE.findall(launch.ssml)[0] == f"{BASE}/{locale}/prompt-welcome.mp3"
 
 
 def test_runtime_imports_only_the_standard_library() -> None:

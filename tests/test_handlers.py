@@ -205,7 +205,8 @@ def test_relief_and_doctor_and_risk(talk):
 def test_urgent_symptoms_say_seek_care_now_and_end(talk):
     turn = talk.intent("UrgentSymptomsIntent")
     assert_well_formed(turn)
-    assert "seek medical care now" in turn.speech and "emergency number" in turn.speech
+    assert "seek medical care now" in turn.speech and "call 911" in turn.speech
+    assert '<say-as interpret-as="digits">911</say-as>' in turn.ssml
     assert turn.ends
 
 

@@ -1,7 +1,8 @@
-"""The interaction model obeys Alexa's build rules and the skill's contract (intents, slots, ids).
+"""Every locale's interaction model obeys Alexa's build rules and the skill's contract.
 
-Each rule is a small checker; the model must pass it, and a broken example must fail it, so a rule
-that stopped checking anything would show.
+Each rule is a small checker; every model must pass it, and a broken example must fail it, so a
+rule that stopped checking anything would show. Every locale has the intents, slots, slot types
+and ids of en-US.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from skill.content import load_content
+from skill.content import SUPPORTED_LOCALES, load_content
 from skill.simulator import modelgen
 from skill.simulator.nlu import NLU
 
@@ -48,43 +49,64 @@ SKILL_BUILTINS = REQUIRED_BUILTINS | {
     "AMAZON.NoIntent",
 }
 FORBIDDEN_IN_NAME = {"alexa", "amazon", "echo", "computer", "skill", "app"}
-LAUNCH_WORDS = {"run", "start", "play", "resume", "use", "launch", "ask", "open", "tell", "load"}
-LAUNCH_WORDS |= {"begin", "enable"}
-CONNECTING_WORDS = {"to", "from", "in", "using", "with", "about", "for", "that", "by", "if", "and"}
-CONNECTING_WORDS |= {"whether"}
-ARTICLES_AND_PREPOSITIONS = {"a", "an", "the", "of", "on", "at", "to", "in", "for", "by", "with"}
-SAMPLE_CHARS = re.compile(r"^(?:[a-z.'_\- ]|\{[A-Za-z_]+\})+$")
+FORBIDDEN_IN_NAME |= {"habilidad", "aplicación", "aplicacion"}
+# Launch and connecting words per language (Alexa's rules, with their Spanish counterparts).
+LAUNCH_WORDS = {
+    "en": {"run", "start", "play", "resume", "use", "launch", "ask", "open", "tell", "load"}
+    | {"begin", "enable"},
+    "es": {"abre", "abrir", "pregunta", "pregúntale", "preguntar", "pide", "pídele", "pedir"}
+    | {"inicia", "iniciar", "dile", "di", "decir", "empieza", "comienza", "ejecuta", "lanza"}
+    | {"carga", "juega", "usa", "usar", "activa", "habilita", "pon", "reproduce"},
+}
+CONNECTING_WORDS = {
+    "en": {"to", "from", "in", "using", "with", "about", "for", "that", "by", "if", "and"}
+    | {"whether"},
+    "es": {"con", "para", "de", "del", "a", "al", "en", "sobre", "que", "si", "y", "por"}
+    | {"desde", "usando", "acerca"},
+}
+ARTICLES_AND_PREPOSITIONS = {
+    "en": {"a", "an", "the", "of", "on", "at", "to", "in", "for", "by", "with"},
+    "es": {"el", "la", "los", "las", "un", "una", "unos", "unas", "de", "del", "a", "al", "en"}
+    | {"con", "por", "para"},
+}
+LETTERS = {"en": "a-z", "es": "a-záéíóúüñ"}
+# What each language's models must hold word for word.
+SIGNATURE = {
+    "en": "why do my legs cramp at night",
+    "es": "por qué me dan calambres en las piernas por la noche",
+}
+TELL_ME_ABOUT = {"en": "tell me about {}", "es": "háblame de {}"}
 MAX_VALUE_CHARS = 140
 MAX_MODEL_BYTES = 1_500_000
 MAX_INTENTS = 250
 MIN_SAMPLES = 20
 
 
-def invocation_problems(name: str) -> list[str]:
+def invocation_problems(name: str, lang: str = "en") -> list[str]:
     """Reasons an invocation name would fail certification, per the platform notes."""
     problems = []
     words = name.split()
-    if not re.fullmatch(r"[a-z' .]+", name):
+    if not re.fullmatch(rf"[{LETTERS[lang]}' .]+", name):
         problems.append("only lower-case letters, spaces, apostrophes and periods")
     if len(words) < 2:
         problems.append("at least two words")
     if FORBIDDEN_IN_NAME & set(words):
         problems.append("no alexa/amazon/echo/computer/skill/app")
-    if LAUNCH_WORDS & set(words):
+    if LAUNCH_WORDS[lang] & set(words):
         problems.append("no launch words")
-    if CONNECTING_WORDS & set(words):
+    if CONNECTING_WORDS[lang] & set(words):
         problems.append("no connecting words")
-    if len(words) == 2 and ARTICLES_AND_PREPOSITIONS & set(words):
+    if len(words) == 2 and ARTICLES_AND_PREPOSITIONS[lang] & set(words):
         problems.append("a two-word name has no article or preposition")
     return problems
 
 
-def sample_problems(sample: str) -> list[str]:
+def sample_problems(sample: str, lang: str = "en") -> list[str]:
     """Reasons a sample utterance breaks the character rules."""
     problems = []
     if re.search(r"\d", sample):
         problems.append("digits must be spelled out")
-    if not SAMPLE_CHARS.match(sample):
+    if not re.match(rf"^(?:[{LETTERS[lang]}.'_\- ]|\{{[A-Za-z_]+\}})+$", sample):
         problems.append("letters, spaces, periods, underscores, apostrophes, hyphens, {Slot}")
     return problems
 
@@ -121,14 +143,43 @@ def type_values(lm: dict[str, Any], type_name: str) -> dict[str, list[str]]:
     }
 
 
-def test_json_is_generated_from_the_templates() -> None:
-    current = modelgen.model_path("en-US").read_text(encoding="utf-8")
-    assert current == modelgen.render("en-US"), "run: python -m skill.simulator.modelgen"
+@pytest.fixture(params=SUPPORTED_LOCALES)
+def locale(request: pytest.FixtureRequest) -> str:
+    """Each locale in turn."""
+    return request.param
 
 
-def test_invocation_name_follows_the_rules(model: dict[str, Any]) -> None:
-    assert model["invocationName"] == "leg cramp helper"
-    assert invocation_problems(model["invocationName"]) == []
+@pytest.fixture
+def lang(locale: str) -> str:
+    """The locale's language."""
+    return locale.split("-")[0]
+
+
+@pytest.fixture
+def model(locale: str) -> dict[str, Any]:
+    """The locale's language model (overrides the en-US one from conftest)."""
+    return copy.deepcopy(_language_model(locale))
+
+
+_MODELS: dict[str, dict[str, Any]] = {}
+
+
+def _language_model(locale: str) -> dict[str, Any]:
+    if locale not in _MODELS:
+        text = modelgen.model_path(locale).read_text(encoding="utf-8")
+        _MODELS[locale] = json.loads(text)["interactionModel"]["languageModel"]
+    return _MODELS[locale]
+
+
+def test_json_is_generated_from_the_templates(locale: str) -> None:
+    current = modelgen.model_path(locale).read_text(encoding="utf-8")
+    assert current == modelgen.render(locale), "run: python -m skill.simulator.modelgen"
+
+
+def test_invocation_name_follows_the_rules(model: dict[str, Any], lang: str) -> None:
+    names = {"en": "leg cramp helper", "es": "calambres nocturnos"}
+    assert model["invocationName"] == names[lang]
+    assert invocation_problems(model["invocationName"], lang) == []
 
 
 @pytest.mark.parametrize(
@@ -148,9 +199,28 @@ def test_invocation_checker_rejects_broken_names(bad: str) -> None:
     assert invocation_problems(bad) != []
 
 
-def test_samples_use_only_allowed_characters(model: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "calambres",
+        "abre calambres nocturnos",
+        "calambres de noche",
+        "ayuda para calambres",
+        "los calambres",
+        "pregúntale calambres",
+        "calambres con alexa",
+    ],
+)
+def test_spanish_invocation_checker_rejects_spanish_launch_and_connecting_words(bad: str) -> None:
+    assert invocation_problems(bad, "es") != []
+
+
+def test_samples_use_only_allowed_characters(model: dict[str, Any], lang: str) -> None:
     bad = {
-        s: p for i in model["intents"] for s in i.get("samples", []) if (p := sample_problems(s))
+        s: p
+        for i in model["intents"]
+        for s in i.get("samples", [])
+        if (p := sample_problems(s, lang))
     }
     assert bad == {}
 
@@ -160,11 +230,12 @@ def test_sample_checker_rejects_digits_and_punctuation(bad: str) -> None:
     assert sample_problems(bad)
 
 
-def test_no_sample_belongs_to_two_intents(model: dict[str, Any]) -> None:
+def test_no_sample_belongs_to_two_intents(model: dict[str, Any], lang: str) -> None:
     assert duplicate_samples(model) == {}
     broken = copy.deepcopy(model)
-    intents_by_name(broken)["SeeDoctorIntent"]["samples"].append("Why do my  legs cramp at night")
-    assert "why do my legs cramp at night" in duplicate_samples(broken)
+    respaced = SIGNATURE[lang].capitalize().replace(" ", "  ", 1)
+    intents_by_name(broken)["SeeDoctorIntent"]["samples"].append(respaced)
+    assert SIGNATURE[lang] in duplicate_samples(broken)
 
 
 def test_every_slot_in_a_sample_is_declared_on_its_intent(model: dict[str, Any]) -> None:
@@ -202,15 +273,15 @@ def test_fallback_has_no_samples_and_a_sensitivity(model: dict[str, Any]) -> Non
     assert level in {"LOW", "MEDIUM", "HIGH"}
 
 
-def test_model_stays_within_alexa_limits(model: dict[str, Any]) -> None:
-    size = len(modelgen.model_path("en-US").read_bytes())
+def test_model_stays_within_alexa_limits(model: dict[str, Any], locale: str, lang: str) -> None:
+    size = len(modelgen.model_path(locale).read_bytes())
     assert size <= MAX_MODEL_BYTES
     assert len(model["intents"]) <= MAX_INTENTS
     for slot_type in model["types"]:
         for value in slot_type["values"]:
             for text in [value["name"]["value"], *value["name"].get("synonyms", [])]:
                 assert 0 < len(text) <= MAX_VALUE_CHARS
-                assert sample_problems(text) == [], text
+                assert sample_problems(text, lang) == [], text
 
 
 def test_each_custom_intent_has_at_least_twenty_samples(model: dict[str, Any]) -> None:
@@ -218,17 +289,24 @@ def test_each_custom_intent_has_at_least_twenty_samples(model: dict[str, Any]) -
     assert min(counts.values()) >= MIN_SAMPLES, counts
 
 
-def test_the_signature_question_is_a_sample_word_for_word(model: dict[str, Any]) -> None:
+def test_the_signature_question_is_a_sample_word_for_word(model: dict[str, Any], lang: str) -> None:
     samples = intents_by_name(model)["CrampCausesIntent"]["samples"]
-    assert "why do my legs cramp at night" in samples
+    assert SIGNATURE[lang] in samples
 
 
-def test_detail_intents_accept_a_bare_name(model: dict[str, Any]) -> None:
+def test_detail_intents_accept_a_bare_name(model: dict[str, Any], lang: str) -> None:
     """Users answer "which one?" with just the name, and "tell me about X" is understood."""
     intents = intents_by_name(model)
     for intent, slot in (("CauseDetailIntent", "cause"), ("TipDetailIntent", "tip")):
         assert f"{{{slot}}}" in intents[intent]["samples"]
-        assert f"tell me about {{{slot}}}" in intents[intent]["samples"]
+        assert TELL_ME_ABOUT[lang].format(f"{{{slot}}}") in intents[intent]["samples"]
+
+
+def test_every_locale_has_the_types_and_ids_of_en_us(model: dict[str, Any]) -> None:
+    def ids(lm: dict[str, Any]) -> dict[str, set[str]]:
+        return {t["name"]: {v["id"] for v in t["values"]} for t in lm["types"]}
+
+    assert ids(model) == ids(_language_model("en-US"))
 
 
 def test_no_synonym_resolves_to_two_ids(model: dict[str, Any]) -> None:
@@ -240,8 +318,16 @@ def test_no_synonym_resolves_to_two_ids(model: dict[str, Any]) -> None:
     assert {t: ids for t, ids in owners.items() if len(ids) > 1} == {}
 
 
-def test_synonyms_cover_the_words_people_use(model: dict[str, Any]) -> None:
-    expected = {
+def test_synonyms_cover_the_words_people_use(model: dict[str, Any], lang: str) -> None:
+    expected = EXPECTED_SYNONYMS[lang]
+    for type_name, ids in expected.items():
+        values = type_values(model, type_name)
+        for value_id, words in ids.items():
+            assert words <= set(values[value_id]), (value_id, words - set(values[value_id]))
+
+
+EXPECTED_SYNONYMS = {
+    "en": {
         "CrampCause": {
             "FATIGUE": {"tired", "overdoing it", "exercise", "fatigue"},
             "COLD": {"chilly", "cold feet"},
@@ -266,14 +352,27 @@ def test_synonyms_cover_the_words_people_use(model: dict[str, Any]) -> None:
             "STRETCHING": {"stretch", "stretches", "stretching"},
             "HYDRATION": {"water", "fluids", "drinking", "dehydration"},
         },
-    }
-    for type_name, ids in expected.items():
-        values = type_values(model, type_name)
-        for value_id, words in ids.items():
-            assert words <= set(values[value_id]), (value_id, words - set(values[value_id]))
+    },
+    "es": {
+        "CrampCause": {
+            "FATIGUE": {"cansancio"},
+            "COLD": {"frío"},
+            "LOW_CALCIUM": {"calcio"},
+            "BLOOD_FLOW": {"circulación", "varices"},
+        },
+        "PreventionTip": {
+            "FOOTWEAR": {"calzado", "zapatos"},
+            "BEDDING": {"sábanas", "cobija", "manta"},
+            "STRETCHING": {"estiramientos"},
+            "HYDRATION": {"agua"},
+        },
+    },
+}
 
 
-def test_no_synonym_leads_to_an_answer_about_something_else(model: dict[str, Any]) -> None:
+def test_no_synonym_leads_to_an_answer_about_something_else(
+    model: dict[str, Any], locale: str
+) -> None:
     """Red flags go to UrgentSymptomsIntent; arteries are not veins, nor electrolytes calcium."""
     causes = {w for texts in type_values(model, "CrampCause").values() for w in texts}
     misleading = {
@@ -286,13 +385,14 @@ def test_no_synonym_leads_to_an_answer_about_something_else(model: dict[str, Any
     assert causes & misleading == set()
     red_flag_words = ("clot", "thrombosis", "dvt", "embolism", "swollen", "chest", "breath")
     assert [w for w in causes if any(flag in w for flag in red_flag_words)] == []
-    content = load_content("en-US")
+    content = load_content(locale)
     flags = content.red_flags["urgent"] | content.red_flags["emergency"]
     for type_name in ("CrampCause", "PreventionTip", "Remedy", "StretchRoutine"):
         texts = [w for ws in type_values(model, type_name).values() for w in ws]
         assert [w for w in texts if set(w.split()) & flags] == [], type_name
 
 
+@pytest.mark.parametrize("locale", [loc for loc in SUPPORTED_LOCALES if loc.startswith("en-")])
 def test_the_articles_words_and_everyday_phrasing_are_in_the_model(model: dict[str, Any]) -> None:
     """The article's medical words, leg and foot parts, British, Indian and Australian usage."""
     text = " ".join(
@@ -310,10 +410,12 @@ def test_the_articles_words_and_everyday_phrasing_are_in_the_model(model: dict[s
         assert phrase in text, phrase
 
 
-def test_every_cause_and_tip_is_reachable_by_voice(model: dict[str, Any]) -> None:
+def test_every_cause_and_tip_is_reachable_by_voice(
+    model: dict[str, Any], locale: str, lang: str
+) -> None:
     """Each content id is a slot value, and saying its name resolves to that id."""
-    content = load_content("en-US")
-    nlu = NLU.from_model({"interactionModel": {"languageModel": model}})
+    content = load_content(locale)
+    nlu = NLU.from_model({"interactionModel": {"languageModel": model}}, locale)
     for items, intent, slot, type_name in (
         (content.causes, "CauseDetailIntent", "cause", "CrampCause"),
         (content.tips, "TipDetailIntent", "tip", "PreventionTip"),
@@ -321,13 +423,13 @@ def test_every_cause_and_tip_is_reachable_by_voice(model: dict[str, Any]) -> Non
         values = type_values(model, type_name)
         assert {item.id for item in items} == set(values)
         for item in items:
-            for phrase in (values[item.id][0], f"tell me about {values[item.id][0]}"):
+            for phrase in (values[item.id][0], TELL_ME_ABOUT[lang].format(values[item.id][0])):
                 parse = nlu.parse(phrase)
                 assert (parse.intent, parse.slots[slot].id) == (intent, item.id), phrase
 
 
-def test_model_file_is_valid_json_with_the_alexa_shape() -> None:
-    document = json.loads(modelgen.model_path("en-US").read_text(encoding="utf-8"))
+def test_model_file_is_valid_json_with_the_alexa_shape(locale: str) -> None:
+    document = json.loads(modelgen.model_path(locale).read_text(encoding="utf-8"))
     lm = document["interactionModel"]["languageModel"]
     assert {"invocationName", "intents", "types"} <= set(lm)
     for intent in lm["intents"]:

@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from locale_support import NUMBERS
+
+from skill.content import SUPPORTED_LOCALES, load_content, locale_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "skill_manifest.py"
@@ -95,10 +98,27 @@ def manifest() -> dict[str, Any]:
     return json.loads((ROOT / "skill.json").read_text(encoding="utf-8"))["manifest"]
 
 
-@pytest.fixture(scope="module")
-def language_model() -> dict[str, Any]:
-    """The en-US interaction model's language model."""
-    model = json.loads((ROOT / "interaction_model" / "en-US.json").read_text(encoding="utf-8"))
+# How a listing's example phrases open the skill and ask it something, per language.
+OPEN = {"en": "Alexa, open {}", "es": "Alexa, abre {}"}
+ASK = {"en": "Alexa, ask {} ", "es": "Alexa, pregúntale a {} "}
+# The health disclaimer Amazon requires, per language, and how it names the emergency number.
+DISCLAIMER = {
+    "en": "general information, not a substitute for professional medical advice",
+    "es": "información general, no sustituye el consejo médico profesional",
+}
+IN_AN_EMERGENCY = {"en": "in an emergency call", "es": "en una emergencia, llama al"}
+
+
+@pytest.fixture(params=SUPPORTED_LOCALES)
+def locale(request: pytest.FixtureRequest) -> str:
+    """Each locale in turn."""
+    return request.param
+
+
+@pytest.fixture
+def language_model(locale: str) -> dict[str, Any]:
+    """The locale's interaction model's language model."""
+    model = json.loads((ROOT / "interaction_model" / f"{locale}.json").read_text(encoding="utf-8"))
     return model["interactionModel"]["languageModel"]
 
 
@@ -128,10 +148,14 @@ def slot_vocabulary(language_model: dict[str, Any], intent: dict[str, Any]) -> d
     return vocabulary
 
 
-def test_en_us_listing_has_name_summary_and_keywords(manifest: dict[str, Any]) -> None:
+def test_every_locale_has_a_listing(manifest: dict[str, Any]) -> None:
+    assert tuple(manifest["publishingInformation"]["locales"]) == SUPPORTED_LOCALES
+
+
+def test_listing_has_name_summary_and_keywords(manifest: dict[str, Any], locale: str) -> None:
     """What the Alexa app shows: a name, a short summary, keywords, a health category."""
-    listing = manifest["publishingInformation"]["locales"]["en-US"]
-    assert listing["name"] == "Leg Cramp Helper"
+    listing = manifest["publishingInformation"]["locales"][locale]
+    assert listing["name"] == load_content(locale).skill_name
     assert 0 < len(listing["summary"]) <= 160
     assert 0 < len(listing["description"]) <= 4000
     assert 3 <= len(listing["keywords"]) <= 30
@@ -139,27 +163,37 @@ def test_en_us_listing_has_name_summary_and_keywords(manifest: dict[str, Any]) -
     info = manifest["publishingInformation"]
     assert info["category"] in ASK_CATEGORIES
     assert info["category"] == "HEALTH_AND_FITNESS"
-    assert info["isAvailableWorldwide"] is False and info["distributionCountries"] == ["US"]
+    assert info["isAvailableWorldwide"] is False
     assert info["testingInstructions"]
 
 
-def test_description_carries_the_health_disclaimer(manifest: dict[str, Any]) -> None:
-    """General information, not a substitute for medical advice; emergency number."""
-    description = flat(manifest["publishingInformation"]["locales"]["en-US"]["description"])
-    assert "general information, not a substitute for professional medical advice" in description
-    assert "in an emergency call your local emergency number" in description
+def test_distribution_is_where_the_emergency_wording_is_right(manifest: dict[str, Any]) -> None:
+    """Only the countries whose numbers some locale names: en-GB also Ireland, en-AU also NZ."""
+    countries = {c for s in locale_settings().values() for c in s.countries}
+    assert set(manifest["publishingInformation"]["distributionCountries"]) == countries
+    assert {"IE", "NZ"} <= countries
+
+
+def test_description_carries_the_health_disclaimer(manifest: dict[str, Any], locale: str) -> None:
+    """General information, not a substitute for medical advice; the local emergency number."""
+    lang = locale.split("-")[0]
+    description = flat(manifest["publishingInformation"]["locales"][locale]["description"])
+    assert DISCLAIMER[lang] in description
+    emergency = description[description.index(IN_AN_EMERGENCY[lang]) :]
+    assert all(number in emergency for number in NUMBERS[locale]), emergency
 
 
 def test_example_phrases_are_ones_alexa_understands(
-    manifest: dict[str, Any], language_model: dict[str, Any]
+    manifest: dict[str, Any], language_model: dict[str, Any], locale: str
 ) -> None:
     """The first opens the skill; every other is "ask <invocation> <a sample, word for word>"."""
-    phrases = manifest["publishingInformation"]["locales"]["en-US"]["examplePhrases"]
+    lang = locale.split("-")[0]
+    phrases = manifest["publishingInformation"]["locales"][locale]["examplePhrases"]
     invocation = language_model["invocationName"]
     assert 1 <= len(phrases) <= 3
-    assert phrases[0] == f"Alexa, open {invocation}"
+    assert phrases[0] == OPEN[lang].format(invocation)
     for phrase in phrases[1:]:
-        prefix = f"Alexa, ask {invocation} "
+        prefix = ASK[lang].format(invocation)
         assert phrase.startswith(prefix), phrase
         words = phrase.removeprefix(prefix)
         matches = [

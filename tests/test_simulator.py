@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from skill.content import SUPPORTED_LOCALES, load_content
 from skill.simulator.cli import main
 from skill.simulator.session import Simulator
 
@@ -268,3 +269,57 @@ def test_interactive_mode_prompts_and_ends_at_end_of_input() -> None:
     assert "Commands: .new, .json, .record FILE, .quit" in text
     assert text.count("you: ") == 2
     assert "Welcome to Leg Cramp Helper" in text
+
+
+OPEN_AND_ASK = {
+    "en": ("open leg cramp helper", "ask leg cramp helper why do my legs cramp at night"),
+    "es": (
+        "Alexa, abre calambres nocturnos",
+        "Alexa, pregúntale a calambres nocturnos "
+        "por qué me dan calambres en las piernas por la noche",
+    ),
+}
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_every_locale_opens_and_answers_in_its_own_language(locale: str) -> None:
+    """`--locale` picks the model and the words: launch, then a one-shot question."""
+    opening, question = OPEN_AND_ASK[locale.split("-")[0]]
+    status, out, err = run("--locale", locale, "--json", opening, question)
+    assert (status, err) == (0, "")
+    launch, answer = json_lines(out)
+    content = load_content(locale)
+    assert launch["request_type"] == "LaunchRequest"
+    assert launch["speech"].startswith(content.prompt("welcome"))
+    assert answer["intent"] == "CrampCausesIntent"
+    assert answer["speech"].startswith(content.prompt("causes_overview"))
+
+
+@pytest.mark.parametrize(
+    ("line", "intent"),
+    [
+        ("abre calambres nocturnos", None),
+        ("preguntale a calambres nocturnos por que me dan calambres", "CrampCausesIntent"),
+        (
+            "pide a calambres nocturnos que me de consejos para evitar calambres",
+            "PreventionTipsIntent",
+        ),
+        (
+            "Alexa, pídele a calambres nocturnos que me diga cómo quitar un calambre",
+            "CrampReliefIntent",
+        ),
+        ("dile a calambres nocturnos que tengo la pierna hinchada y roja", "UrgentSymptomsIntent"),
+    ],
+)
+def test_spanish_launch_phrases(line: str, intent: str | None) -> None:
+    simulator = Simulator("es-US")
+    turn = simulator.say(line)
+    assert turn.intent == intent
+    assert turn.request_type == ("LaunchRequest" if intent is None else "IntentRequest")
+
+
+def test_an_unknown_locale_is_refused_clearly(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as exit_status:
+        run("--locale", "fr-FR", "open leg cramp helper")
+    assert exit_status.value.code == 2
+    assert "invalid choice: 'fr-FR'" in capsys.readouterr().err

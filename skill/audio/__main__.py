@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from skill.audio.manifest import default_audio_dir
+from skill.audio.manifest import Manifest, default_audio_dir
 from skill.content import SUPPORTED_LOCALES
 
 
@@ -55,6 +55,12 @@ def _check(out: Path, locales: list[str]) -> int:
         print(f"audio check: {len(problems)} problem(s); run `python -m skill.audio build`")
         return 1
     print(f"audio check: every clip in {', '.join(locales)} is present, fresh and conformant")
+    entries = Manifest.load(out / "manifest.json").clips
+    sizes = {locale: [e.bytes for e in entries.get(locale, {}).values()] for locale in locales}
+    for locale, clip_bytes in sizes.items():
+        print(f"  {locale}: {len(clip_bytes)} clips, {sum(clip_bytes) / 2**20:.2f} MiB")
+    total = sum(sum(b) for b in sizes.values())
+    print(f"  total: {sum(map(len, sizes.values()))} clips, {total / 2**20:.2f} MiB")
     return 0
 
 

@@ -14,12 +14,18 @@ from typing import Protocol
 
 from skill.audio import mp3
 from skill.audio.manifest import Entry, text_sha256
+from skill.ssml import digits_apart
 
 log = logging.getLogger(__name__)
 
 # Google Translate's accent for a locale: gTTS language and top-level domain.
-_GTTS_ACCENTS = {"en-US": ("en", "com"), "en-GB": ("en", "co.uk"), "en-AU": ("en", "com.au")}
-_GTTS_ACCENTS |= {"en-IN": ("en", "co.in"), "en-CA": ("en", "ca")}
+GTTS_ACCENTS = {"en-US": ("en", "com"), "en-GB": ("en", "co.uk"), "en-AU": ("en", "com.au")}
+GTTS_ACCENTS |= {"en-IN": ("en", "co.in"), "en-CA": ("en", "ca"), "es-US": ("es", "us")}
+GTTS_ACCENTS |= {"es-MX": ("es", "com.mx"), "es-ES": ("es", "es")}
+# espeak-ng's nearest voice: it has no Canadian, Australian or Indian English, so those take the
+# American or British voice their spelling follows; Latin American Spanish is es-419.
+ESPEAK_VOICES = {"en-US": "en-us", "en-CA": "en-us", "en-GB": "en-gb", "en-AU": "en-gb"}
+ESPEAK_VOICES |= {"en-IN": "en-gb", "es-US": "es-419", "es-MX": "es-419", "es-ES": "es"}
 
 
 class EngineError(RuntimeError):
@@ -48,7 +54,8 @@ class OfflineEngine:
         """Speak `text` with the espeak-ng voice for `locale`."""
         with tempfile.TemporaryDirectory() as tmp:
             wav = Path(tmp) / "speech.wav"
-            cmd = ["espeak-ng", "-v", locale.lower(), "-s", str(self.words_per_minute)]
+            voice = ESPEAK_VOICES.get(locale, locale.lower())
+            cmd = ["espeak-ng", "-v", voice, "-s", str(self.words_per_minute)]
             try:
                 subprocess.run(
                     [*cmd, "-w", str(wav), "--stdin"],
@@ -95,7 +102,7 @@ class GttsEngine:
     def _fetch(self, text: str, locale: str) -> bytes:
         from gtts import gTTS, gTTSError  # build-time only: never imported on Lambda
 
-        lang, tld = _GTTS_ACCENTS.get(locale, (locale.split("-")[0], "com"))
+        lang, tld = GTTS_ACCENTS.get(locale, (locale.split("-")[0], "com"))
         attempt = 0
         while True:
             attempt += 1
@@ -135,7 +142,7 @@ def render_clip(engines: Sequence[Engine], text: str, locale: str, path: Path) -
         if engine.down:
             continue
         try:
-            engine.render(text, locale, tmp)
+            engine.render(digits_apart(text), locale, tmp)
         except EngineError as e:
             log.warning("%s: %s failed: %s", path.name, engine.name, e)
             continue

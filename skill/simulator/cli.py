@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from skill.content import SUPPORTED_LOCALES
 from skill.simulator.session import DEFAULT_USER_ID, Exchange, Simulator, SimulatorError, Turn
 
 DEFAULT_LOCALE = "en-US"
@@ -42,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
         "lines", nargs="*", metavar="LINE", help="say these lines in order, exactly as if typed"
     )
     parser.add_argument(
-        "--locale", help=f"locale of the interaction model and content (default {DEFAULT_LOCALE})"
+        "--locale",
+        choices=SUPPORTED_LOCALES,
+        help=f"locale of the interaction model and content (default {DEFAULT_LOCALE})",
     )
     parser.add_argument(
         "--user-id",

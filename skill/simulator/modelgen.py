@@ -1,6 +1,10 @@
-"""Generate interaction_model/<locale>.json from its compact template file.
+"""Generate interaction_model/<locale>.json from its language's template plus the locale's extras.
 
-Usage: python -m skill.simulator.modelgen [--locale en-US] [--check]
+Each language has one template (`interaction_model/templates/<language>.toml`); a locale may add
+to it in `interaction_model/templates/extras/<locale>.toml`: more samples, more synonyms, more
+alternatives for a macro, or its own invocation name. Extras add; they never take away.
+
+Usage: python -m skill.simulator.modelgen [--locale LOCALE] [--check]   (default: every locale)
 """
 
 from __future__ import annotations
@@ -12,14 +16,57 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from skill.simulator.templates import expand_all
+from skill.content import SUPPORTED_LOCALES
+from skill.simulator.templates import TemplateError, expand_all
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
 
 
-def template_path(locale: str) -> Path:
-    """Where the templates for a locale live."""
-    return MODEL_DIR / "templates" / f"{locale}.toml"
+def template_path(language: str) -> Path:
+    """Where the template for a language lives."""
+    return MODEL_DIR / "templates" / f"{language}.toml"
+
+
+def extras_path(locale: str) -> Path:
+    """Where a locale's additions to its language's template live (the file is optional)."""
+    return MODEL_DIR / "templates" / "extras" / f"{locale}.toml"
+
+
+def add_extras(spec: dict[str, Any], extras: dict[str, Any], where: str = "") -> dict[str, Any]:
+    """The template with a locale's extras added: lists grow, macros gain alternatives.
+
+    Tables merge key by key, a list is extended, a macro becomes `(base|extra)`, and any other
+    value (the invocation name) is replaced. A key the template lacks is an error, so extras
+    cannot add intents, slot types or ids that other locales do not have.
+    """
+    merged = dict(spec)
+    for key, extra in extras.items():
+        path = f"{where}.{key}" if where else key
+        if key not in spec:
+            raise TemplateError(f"extras {path!r}: not in the language template")
+        base = spec[key]
+        if isinstance(base, dict) and isinstance(extra, dict):
+            merged[key] = add_extras(base, extra, path)
+        elif isinstance(base, list) and isinstance(extra, list):
+            merged[key] = [*base, *extra]
+        elif where == "macros" and isinstance(extra, str):
+            merged[key] = f"({base}|{extra})"
+        elif type(base) is type(extra) and not isinstance(base, dict | list):
+            merged[key] = extra
+        else:
+            raise TemplateError(f"extras {path!r}: a {type(extra).__name__} cannot extend this")
+    return merged
+
+
+def load_spec(locale: str) -> dict[str, Any]:
+    """The template of the locale's language with the locale's extras added."""
+    with template_path(locale.split("-")[0]).open("rb") as fh:
+        spec = tomllib.load(fh)
+    extras = extras_path(locale)
+    if extras.is_file():
+        with extras.open("rb") as fh:
+            spec = add_extras(spec, tomllib.load(fh))
+    return spec
 
 
 def model_path(locale: str) -> Path:
@@ -62,27 +109,27 @@ def build_model(spec: dict[str, Any]) -> dict[str, Any]:
 
 def render(locale: str) -> str:
     """The JSON text the model file for a locale should contain."""
-    with template_path(locale).open("rb") as fh:
-        spec = tomllib.load(fh)
-    return json.dumps(build_model(spec), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(build_model(load_spec(locale)), indent=2, ensure_ascii=False) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write the model, or with --check report whether it is up to date."""
+    """Write the models, or with --check report whether they are up to date."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--locale", default="en-US")
-    parser.add_argument("--check", action="store_true", help="fail if the JSON is out of date")
+    parser.add_argument("--locale", choices=SUPPORTED_LOCALES, help="one locale (default: all)")
+    parser.add_argument("--check", action="store_true", help="fail if a JSON file is out of date")
     args = parser.parse_args(argv)
-    text, path = render(args.locale), model_path(args.locale)
-    if args.check:
-        current = path.read_text(encoding="utf-8") if path.exists() else ""
-        if current != text:
-            print(f"{path} is out of date: run python -m skill.simulator.modelgen", file=sys.stderr)
-            return 1
-        return 0
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}", file=sys.stderr)
-    return 0
+    stale = 0
+    for locale in [args.locale] if args.locale else SUPPORTED_LOCALES:
+        text, path = render(locale), model_path(locale)
+        if args.check:
+            current = path.read_text(encoding="utf-8") if path.exists() else ""
+            if current != text:
+                print(f"{path} is stale: run python -m skill.simulator.modelgen", file=sys.stderr)
+                stale += 1
+            continue
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}", file=sys.stderr)
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

@@ -1,15 +1,15 @@
 """Alexa-like language understanding built from an interaction model alone.
 
-Utterances and samples are normalised the same way (contractions, fillers, a light stemmer,
-one-edit spelling fixes); slot values and synonyms are spotted and replaced by a placeholder for
-their type; the utterance is then compared with every sample by IDF-weighted token overlap
-(weighted F1), each intent scoring its best sample. Unknown words in a slot position are heard
-as a value that does not resolve (ER_SUCCESS_NO_MATCH), and carrier phrases carry over between
-slot intents ("is it {cause}" also serves a tip). Out-of-domain requests go to
-AMAZON.FallbackIntent when the best match is weak, or when the utterance has words the model has
-never seen and nothing that names the skill's topic (words most custom intents share: cramp,
-leg, calf...). A topic word right after an unknown word ("stomach cramps") or placed in an
-unknown part ("a cramp in my hand") names something else.
+Utterances and samples are normalised the same way, by the rules of the model's language
+(contractions, fillers, accents, Snowball stemming, one-edit spelling fixes); slot values and
+synonyms are spotted and replaced by a placeholder for their type; the utterance is then compared
+with every sample by IDF-weighted token overlap (weighted F1), each intent scoring its best
+sample. Unknown words in a slot position are heard as a value that does not resolve
+(ER_SUCCESS_NO_MATCH), and carrier phrases carry over between slot intents ("is it {cause}" also
+serves a tip). Out-of-domain requests go to AMAZON.FallbackIntent when the best match is weak, or
+when the utterance has words the model has never seen and nothing that names the skill's topic
+(words most custom intents share: cramp, leg, calf...). A topic word right after an unknown word
+("stomach cramps") or placed in an unknown part ("a cramp in my hand") names something else.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from skill.simulator.templates import expand_all
-from skill.simulator.textnorm import GENERIC, NEUTRAL, STOPWORDS, stem, words
+from skill.simulator.textnorm import DEFAULT_LANGUAGE, Language, language
 
 FALLBACK = "AMAZON.FallbackIntent"
 ER_SUCCESS_MATCH = "ER_SUCCESS_MATCH"
 ER_SUCCESS_NO_MATCH = "ER_SUCCESS_NO_MATCH"
-BUILTIN_PHRASES = Path(__file__).with_name("builtin_phrases.toml")
+BUILTIN_PHRASES = Path(__file__).parent
 MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
 
 # Tuned on the development set in bench/data/dev_en-US.tsv.
@@ -43,8 +43,6 @@ TRANSFER_PENALTY = 0.9  # a carrier phrase borrowed from another slot type
 MIN_FUZZY_LEN = 6  # shorter words are never spelling-corrected
 LONG_WORD = 9  # words this long may be two edits away from the known word
 PLACE_WINDOW = 3  # "cramp in my hand": where a topic word happens, looked at this far ahead
-PLACE_WORDS = frozenset({"in", "on", "of"})
-DETERMINERS = frozenset({"my", "the", "your", "a", "an", "his", "her", "their", "our"})
 
 
 @dataclass(frozen=True)
@@ -90,8 +88,15 @@ class _Value:
 class NLU:
     """Maps typed utterances to intents and slots the way Alexa would for a given model."""
 
-    def __init__(self, model: Mapping[str, Any], builtin_phrases: Mapping[str, list[str]]) -> None:
+    def __init__(
+        self,
+        model: Mapping[str, Any],
+        builtin_phrases: Mapping[str, list[str]],
+        lang: Language | None = None,
+    ) -> None:
         """Index a parsed interaction model plus the built-in intents' native phrasings."""
+        self.lang = lang or language(DEFAULT_LANGUAGE)
+        words, stem = self.lang.words, self.lang.stem
         lm = model["interactionModel"]["languageModel"]
         self.invocation_name: str = lm["invocationName"]
         self.intent_slots: dict[str, dict[str, str]] = {
@@ -130,9 +135,9 @@ class NLU:
         n = len(raw)
         self._idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self._unknown_weight = math.log(1 + n)
-        self._neutral = {stem(w) for w in NEUTRAL} - set(df)
+        self._neutral = {stem(w) for w in self.lang.neutral} - set(df)
         self._neutral_weight = min(self._idf.values(), default=0.0)
-        self._ignorable = STOPWORDS | self._neutral
+        self._ignorable = self.lang.stopwords | self._neutral
         custom_df: dict[str, int] = defaultdict(int)
         builtin_tokens: set[str] = set()
         for intent, intent_samples in raw.items():
@@ -142,13 +147,13 @@ class NLU:
             else:
                 for token in tokens:
                     custom_df[token] += 1
-        generic = {stem(g) for g in GENERIC}
+        generic = {stem(g) for g in self.lang.generic}
         self.topic_words = frozenset(
             t
             for t, c in custom_df.items()
             if c >= TOPIC_MIN_INTENTS
             and t not in builtin_tokens
-            and t not in STOPWORDS
+            and t not in self.lang.stopwords
             and t not in generic
             and not t.startswith("{")
         )
@@ -169,16 +174,18 @@ class NLU:
         self._fuzzy_cache: dict[str, str] = {}
 
     @classmethod
-    def from_model(cls, model: str | Path | Mapping[str, Any]) -> NLU:
-        """Build from an interaction model: a path to its JSON file, or the parsed document."""
+    def from_model(cls, model: str | Path | Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> NLU:
+        """Build from an interaction model (a path to its JSON file, or the parsed document)
+        in a language ("en", "es", or a locale such as "es-MX")."""
         if not isinstance(model, Mapping):
             model = json.loads(Path(model).read_text(encoding="utf-8"))
-        return cls(model, load_builtin_phrases())
+        rules = language(lang)
+        return cls(model, load_builtin_phrases(rules.code), rules)
 
     @classmethod
     def for_locale(cls, locale: str = "en-US") -> NLU:
-        """Build from the project's interaction model for a locale."""
-        return cls.from_model(MODEL_DIR / f"{locale}.json")
+        """Build from the project's interaction model for a locale, in its language."""
+        return cls.from_model(MODEL_DIR / f"{locale}.json", locale)
 
     def slot_types(self, intent: str) -> dict[str, str]:
         """Slot names and their types declared on an intent."""
@@ -191,8 +198,8 @@ class NLU:
     def ranked(self, text: str) -> tuple[Parse, list[tuple[str, float]]]:
         """Understand one utterance; also every intent considered, with its score, best first."""
         considered: dict[str, float] = {}
-        ws = [self._correct(w) for w in words(text) if not w.startswith("{")]
-        stems = [stem(w) for w in ws]
+        ws = [self._correct(w) for w in self.lang.words(text) if not w.startswith("{")]
+        stems = [self.lang.stem(w) for w in ws]
         spotted, tokens = self._spot_values(ws, stems)
         if not tokens:
             return Parse(FALLBACK), []
@@ -245,7 +252,7 @@ class NLU:
         """Normalise a sample: slot references and literal slot values become type placeholders."""
         slot_types = self.intent_slots.get(intent, {})
         plain = [f"{{{slot_types.get(w[1:-1], w[1:-1])}}}" if w.startswith("{") else w for w in ws]
-        return self._spot_values(plain, [stem(w) for w in plain])[1]
+        return self._spot_values(plain, [self.lang.stem(w) for w in plain])[1]
 
     def _spot_values(
         self, ws: list[str], stems: list[str]
@@ -353,8 +360,9 @@ class NLU:
 
     def _placed(self, tokens: list[str], i: int) -> bool:
         """A topic word placed somewhere the model does not know: "a cramp in my hand"."""
-        rest = [t for t in tokens[i + 1 : i + 1 + PLACE_WINDOW] if t not in DETERMINERS]
-        return len(rest) >= 2 and rest[0] in PLACE_WORDS and self._is_unknown(rest[1])
+        window = tokens[i + 1 : i + 1 + PLACE_WINDOW]
+        rest = [t for t in window if t not in self.lang.determiners]
+        return len(rest) >= 2 and rest[0] in self.lang.place_words and self._is_unknown(rest[1])
 
     def _is_unknown(self, token: str) -> bool:
         """A content word the model has never seen."""
@@ -372,7 +380,7 @@ class NLU:
 
     def _correct(self, word: str) -> str:
         """Map a misspelt word to a known word one edit away (two for long words), if unique."""
-        if word in self._vocab or len(word) < MIN_FUZZY_LEN or word in STOPWORDS:
+        if word in self._vocab or len(word) < MIN_FUZZY_LEN or word in self.lang.stopwords:
             return word
         if word not in self._fuzzy_cache:
             limit = 1 if len(word) < LONG_WORD else 2
@@ -403,8 +411,8 @@ def edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
-def load_builtin_phrases(path: Path = BUILTIN_PHRASES) -> dict[str, list[str]]:
-    """Native phrasings of Alexa's built-in intents, expanded from their templates."""
-    with path.open("rb") as fh:
+def load_builtin_phrases(lang: str = DEFAULT_LANGUAGE) -> dict[str, list[str]]:
+    """Native phrasings of Alexa's built-in intents in a language, expanded from their templates."""
+    with (BUILTIN_PHRASES / f"builtin_phrases_{lang}.toml").open("rb") as fh:
         data = tomllib.load(fh)
     return {name: expand_all(spec["samples"]) for name, spec in data["intents"].items()}

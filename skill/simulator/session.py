@@ -13,14 +13,11 @@ from typing import Any
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Session, Slot
 from skill.simulator.nlu import NLU
+from skill.simulator.textnorm import fold
 
 # The simulator's user unless `--user-id` names another: stable, so that the visits it makes
 # are remembered from one `make run` to the next (README, "Remembering users").
 DEFAULT_USER_ID = "amzn1.ask.account.SIMULATOR-DEVELOPER"
-_LAUNCH_VERBS = "open|start|launch|begin|load|run|use|play|resume|enable"
-_ASK_VERBS = "ask|tell"
-# Words Alexa drops between "ask <name>" and the request itself ("ask X about calcium").
-_CONNECTORS = "to|for|about|if|whether|that|and"
 
 
 class SimulatorError(Exception):
@@ -28,9 +25,14 @@ class SimulatorError(Exception):
 
 
 def normalise(text: str) -> str:
-    """Lower-case words only, as a speech recogniser would hear them."""
-    text = text.lower().replace("\u2019", "'").replace("_", " ")
+    """Lower-case words only, without accents, as a speech recogniser would hear them."""
+    text = fold(text).replace("\u2019", "'").replace("_", " ")
     return " ".join(re.sub(r"[^\w']+", " ", text).split())
+
+
+def _choice(phrases: list[str]) -> str:
+    """A regex alternation of phrases, longest first."""
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +156,13 @@ class Simulator:
         except FileNotFoundError as exc:
             raise SimulatorError(f"no interaction model for locale {locale!r}: {exc}") from None
         name = re.escape(normalise(self.nlu.invocation_name))
-        self._launch = re.compile(rf"(?:{_LAUNCH_VERBS}) {name}(?: (?:and|to) (?P<rest>.+))?")
-        self._ask = re.compile(rf"(?:{_ASK_VERBS}) {name}(?: (?:(?:{_CONNECTORS}) )?(?P<rest>.+))?")
+        words = {key: _choice(phrases) for key, phrases in self.nlu.lang.invocation.items()}
+        self._launch = re.compile(
+            rf"(?:{words['launch']}) {name}(?: (?:{words['then']}) (?P<rest>.+))?"
+        )
+        self._ask = re.compile(
+            rf"(?:{words['ask']}) {name}(?: (?:(?:{words['connectors']}) )?(?P<rest>.+))?"
+        )
 
     @cached_property
     def _handler(self) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
@@ -173,7 +180,7 @@ class Simulator:
 
     def say(self, line: str) -> Turn:
         """Send what a user said; words Alexa cannot make out go to the NLU and fall back."""
-        words = re.sub(r"^(?:hey )?alexa\b ?", "", normalise(line))
+        words = re.sub(r"^(?:(?:hey|oye) )?alexa\b ?", "", normalise(line))
         invocation = self._launch.fullmatch(words) or self._ask.fullmatch(words)
         closed = self.end_session() if invocation is not None else None
         if invocation is not None:

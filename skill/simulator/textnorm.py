@@ -1,16 +1,26 @@
-"""Text normalisation for the simulator's NLU: tokens, contractions and a light stemmer."""
+"""Text normalisation for the simulator's NLU, per language: words, contractions and stemming.
+
+Each language's word lists and rules are data (`skill/simulator/language_<code>.toml`); stemming
+is Snowball's, from snowballstemmer, for every language alike.
+"""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
 
-_TOKEN = re.compile(r"\{[A-Za-z_]+\}|[A-Za-z0-9']+")
-_SEPARATORS = re.compile(r"[-_.,!?;:\"()]+")
+import snowballstemmer
 
-_NOT = {"can't": "can not", "won't": "will not", "cannot": "can not", "ain't": "is not"}
-_SUFFIXES = {"'re": "are", "'m": "am", "'ve": "have", "'d": "would", "'ll": "will"}
-_IS_AFTER = {"what", "it", "that", "there", "here", "he", "she", "who", "where", "how", "when"}
+LANGUAGE_DIR = Path(__file__).parent
+DEFAULT_LANGUAGE = "en"
+MIN_CLITIC_BASE = 2  # "dímelo" -> "di": what is left of a word once its pronouns are off
+_TOKEN = re.compile(r"\{[A-Za-z_]+\}|[^\W_]+(?:'[^\W_]+)*")
+_SEPARATORS = re.compile(r"[-_.,!?;:\"()\u00bf\u00a1]+")
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -18,109 +28,135 @@ def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Words that carry no meaning in a request to a voice assistant.
-FILLERS = _wordset("alexa um umm uh er erm hmm hey oh well so just actually really basically quite")
-
-# Function words: known to every intent, never evidence of a topic.
-STOPWORDS = _wordset(
-    """a an the i me my mine you your it its this that these those them they their we us our
-    is am are was were be been being do does did doing have has had will would can could should
-    shall may might must to of in on at by for with about from into over up down out off and or
-    but if then than as not no so too what which who whom whose when where why how all any some
-    there here get got just now one ones also more most very really"""
-)
-
-# Everyday words too general to show that a request is about the skill's topic.
-GENERIC = _wordset(
-    """tell give have make keep want happen explain best during while know need like help say go
-    take try use stop time way thing something lot night sleep bed worry advice good bad right
-    feel think cause causes much lower upper"""
-)
-
-# Common words that change no topic: unseen in the model, they are not a sign of another domain.
-NEUTRAL = _wordset(
-    """love like bit little lot bunch kind sort stuff thing things guess wonder maybe perhaps
-    probably anyway though still even ever never always usually sometimes often again else much
-    many few big small quick fast slow bad badly terrible terribly awful awfully horrible nasty
-    real sure fine great nice lovely please thanks thank sorry mate dear honey guys folks
-    today tonight lately recently anymore these days week weeks month months year years every
-    single whole same other another such exactly totally completely pretty fairly rather
-    seem seems seemed keeps kept started starting begin began wonder wondering curious asking
-    question questions know knew tell told severe sudden intense sharp strong painful agonising
-    agonizing excruciating unbearable constant frequent occasional random weird strange odd
-    left right lower upper inner outer both whole entire front side bottom top"""
-)
-
-_IRREGULAR = {
-    "calves": "calf",
-    "feet": "foot",
-    "woke": "wake",
-    "got": "get",
-    "gotten": "get",
-    "slept": "sleep",
-    "knees": "knee",
-    "thighs": "thigh",
-    "worse": "bad",
-    "worst": "bad",
-    "ok": "okay",
-    "nighttime": "night",
-    "nights": "night",
-    "gp": "doctor",
-    "bedding": "bedding",
-}
-_DOUBLE = re.compile(r"([bdfgklmnprstz])\1$")
+def fold(text: str) -> str:
+    """Lower case without accents ("Pregúntale" -> "preguntale"), as people often type it."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def expand_contractions(word: str) -> list[str]:
-    """Split an English contraction into plain words ("what's" -> "what is")."""
-    if word in _NOT:
-        return _NOT[word].split()
-    if word.endswith("n't"):
-        return [word[:-3], "not"]
-    for suffix, full in _SUFFIXES.items():
-        if word.endswith(suffix) and len(word) > len(suffix):
-            return [word[: -len(suffix)], full]
-    if word.endswith("'s"):
-        base = word[:-2]
-        return [base, "is"] if base in _IS_AFTER else [base]
-    return [word.replace("'", "")]
+@dataclass(frozen=True)
+class Language:
+    """How one language's utterances become comparable words and stems."""
+
+    code: str
+    stemmer_name: str
+    fillers: frozenset[str]
+    stopwords: frozenset[str]
+    generic: frozenset[str]
+    neutral: frozenset[str]
+    whole_words: dict[str, tuple[str, ...]]
+    suffixes: dict[str, str]
+    is_after: frozenset[str]
+    irregular: dict[str, str]
+    clitics: tuple[str, ...]
+    clitic_hosts: tuple[str, ...]
+    place_words: frozenset[str]
+    determiners: frozenset[str]
+    invocation: dict[str, list[str]]
+    _stems: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _plain: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_data(cls, code: str, data: dict[str, Any]) -> Language:
+        """Build from a parsed `language_<code>.toml`."""
+        return cls(
+            code=code,
+            stemmer_name=data["stemmer"],
+            fillers=_wordset(fold(data["fillers"])),
+            stopwords=_wordset(fold(data["stopwords"])),
+            generic=_wordset(fold(data["generic"])),
+            neutral=_wordset(fold(data["neutral"])),
+            whole_words={fold(k): tuple(fold(v).split()) for k, v in data["whole_words"].items()},
+            suffixes=dict(data.get("suffixes", {})),
+            is_after=_wordset(data.get("contractions", {}).get("is_after", "")),
+            irregular=_irregular(data),
+            clitics=tuple(sorted(data.get("clitics", "").split(), key=len, reverse=True)),
+            clitic_hosts=tuple(data.get("clitic_hosts", "").split()),
+            place_words=_wordset(fold(data["places"]["words"])),
+            determiners=_wordset(fold(data["places"]["determiners"])),
+            invocation={k: [fold(w) for w in v] for k, v in data["invocation"].items()},
+        )
+
+    @property
+    def _stemmer(self) -> Any:
+        return _snowball(self.stemmer_name)
+
+    def words(self, text: str) -> list[str]:
+        """Lower-case words, contractions expanded, fillers and punctuation gone.
+
+        Accents stay, for the stemmer ("ayudaría" -> "ayud"); stems drop them.
+        """
+        text = _SEPARATORS.sub(" ", text.replace("\u2019", "'"))
+        out: list[str] = []
+        for raw in _TOKEN.findall(text):
+            out.extend((raw,) if raw.startswith("{") else self._plain_words(self._unclitic(raw)))
+        return out
+
+    def _unclitic(self, token: str) -> str:
+        """Lower case, without pronouns an accent shows are attached ("repítemelo" -> "repite")."""
+        lower = token.lower()
+        if fold(lower) == lower or not self.clitics:
+            return lower
+        for ending in self.clitics:
+            base = lower[: -len(ending)]
+            if lower.endswith(ending) and len(base) >= MIN_CLITIC_BASE:
+                return base if fold(base).endswith(self.clitic_hosts) else lower
+        return lower
+
+    def _plain_words(self, token: str) -> tuple[str, ...]:
+        """One lower-case token as plain words, fillers dropped."""
+        if token not in self._plain:
+            expanded = self.expand_contractions(token.strip("'"))
+            self._plain[token] = tuple(w for w in expanded if w and fold(w) not in self.fillers)
+        return self._plain[token]
+
+    def expand_contractions(self, word: str) -> list[str]:
+        """Split a contraction into plain words ("what's" -> "what is", "del" -> "de el")."""
+        if fold(word) in self.whole_words:
+            return list(self.whole_words[fold(word)])
+        for suffix, full in self.suffixes.items():
+            if word.endswith(suffix) and len(word) > len(suffix):
+                base = word[: -len(suffix)]
+                if suffix == "'s":
+                    return [base, full] if base in self.is_after else [base]
+                return [base, full]
+        return [word.replace("'", "")]
+
+    def stem(self, word: str) -> str:
+        """The Snowball stem of a word, without accents; placeholders, numbers and stopwords stay
+        (folded) as they are."""
+        if word not in self._stems:
+            folded = fold(word)
+            if word.startswith("{") or word.isdigit() or folded in self.stopwords:
+                self._stems[word] = folded if not word.startswith("{") else word
+            else:
+                irregular = self.irregular.get(folded)
+                self._stems[word] = irregular or fold(self._stemmer.stemWord(word))
+        return self._stems[word]
 
 
-def words(text: str) -> list[str]:
-    """Lower-case words of a text, contractions expanded, fillers and punctuation dropped."""
-    text = _SEPARATORS.sub(" ", text.replace("\u2019", "'"))
-    out: list[str] = []
-    for raw in _TOKEN.findall(text):
-        out.extend((raw,) if raw.startswith("{") else _plain_words(raw.lower()))
-    return out
+def _irregular(data: dict[str, Any]) -> dict[str, str]:
+    """Word -> stem: `irregular`, and each form in `verb_forms` -> its infinitive's stem."""
+    stems = {fold(k): fold(v) for k, v in data["irregular"].items()}
+    stemmer = _snowball(data["stemmer"])
+    for infinitive, forms in data.get("verb_forms", {}).items():
+        stem = stemmer.stemWord(fold(infinitive))
+        stems.update(dict.fromkeys([fold(infinitive), *fold(forms).split()], stem))
+    return stems
 
 
-@lru_cache(maxsize=8192)
-def _plain_words(token: str) -> tuple[str, ...]:
-    """One lower-case token as plain words, fillers dropped."""
-    return tuple(w for w in expand_contractions(token.strip("'")) if w and w not in FILLERS)
+@cache
+def _snowball(name: str) -> Any:
+    """One Snowball stemmer per algorithm."""
+    return snowballstemmer.stemmer(name)
 
 
-@lru_cache(maxsize=8192)
-def stem(word: str) -> str:
-    """A light suffix-stripping stemmer: cramps, cramping, cramped -> cramp."""
-    if word.startswith("{") or word.isdigit() or word in STOPWORDS:
-        return word
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    base = word
-    if len(word) > 4 and word.endswith("ies"):
-        base = word[:-3] + "y"
-    elif len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes", "zes")):
-        base = word[:-2]
-    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        base = word[:-1]
-    elif len(word) > 5 and word.endswith("ing"):
-        base = word[:-3]
-    elif (len(word) > 4 and word.endswith("ed")) or (len(word) > 5 and word.endswith("ly")):
-        base = word[:-2]
-    if base != word and _DOUBLE.search(base):
-        base = base[:-1]
-    if len(base) > 3 and base.endswith("e"):
-        base = base[:-1]
-    return base
+@cache
+def language(code: str = DEFAULT_LANGUAGE) -> Language:
+    """The rules for a language code ("en", "es"), or for the language of a locale ("es-MX")."""
+    code = code.split("-")[0].lower()
+    path = LANGUAGE_DIR / f"language_{code}.toml"
+    if not path.is_file():
+        raise ValueError(f"no language rules for {code!r}")
+    with path.open("rb") as fh:
+        return Language.from_data(code, tomllib.load(fh))

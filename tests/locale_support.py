@@ -1,0 +1,15 @@
+"""What each locale must say in an emergency: the numbers from issue 10's table.
+
+en-GB also serves Ireland (999 and 112 work in both), en-AU also New Zealand (111).
+"""
+
+NUMBERS = {
+    "en-US": ["911"],
+    "en-CA": ["911"],
+    "en-GB": ["999", "112"],
+    "en-AU": ["000", "111"],
+    "en-IN": ["112", "108"],
+    "es-US": ["911"],
+    "es-MX": ["911"],
+    "es-ES": ["112"],
+}
