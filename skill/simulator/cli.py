@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
-import textwrap
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,12 +18,11 @@ from pathlib import Path
 from typing import TextIO
 
 from skill.content import SUPPORTED_LOCALES
-from skill.simulator.session import DEFAULT_USER_ID, Exchange, Simulator, SimulatorError, Turn
+from skill.simulator.printer import PROMPT, Printer
+from skill.simulator.replay import COMMANDS, DEFAULT_LOCALE, Replay, ReplayError, command_error
+from skill.simulator.session import DEFAULT_USER_ID, Simulator, SimulatorError
 
-DEFAULT_LOCALE = "en-US"
-COMMANDS = (".new", ".json", ".record FILE", ".quit")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-PROMPT = "you: "
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,148 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class ReplayError(ValueError):
-    """A replay file that cannot be run."""
-
-
-@dataclass(frozen=True, slots=True)
-class Replay:
-    """An ASK CLI `ask dialog` replay file."""
-
-    skill_id: str
-    locale: str
-    lines: list[str]
-
-    @classmethod
-    def load(cls, path: Path) -> Replay:
-        """Read and check a replay file, explaining what is wrong with a malformed one."""
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ReplayError(f"cannot read it: {exc.strerror or exc}") from None
-        except UnicodeDecodeError as exc:
-            raise ReplayError(f"not valid JSON: {exc}") from None
-        return cls.parse(text)
-
-    @classmethod
-    def parse(cls, text: str) -> Replay:
-        """Check a replay file's text, explaining what is wrong with a malformed one."""
-        try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            raise ReplayError(f"not valid JSON: {exc}") from None
-        if not isinstance(data, dict):
-            raise ReplayError("expected a JSON object with skillId, locale, type and userInput")
-        missing = [key for key in ("skillId", "locale", "type", "userInput") if key not in data]
-        if missing:
-            raise ReplayError(f"missing {', '.join(missing)}")
-        for key in ("skillId", "locale"):
-            if not isinstance(data[key], str) or not data[key].strip():
-                raise ReplayError(f"{key} must be a non-empty string")
-        if data["type"] != "text":
-            raise ReplayError(f'type must be "text", not {data["type"]!r}')
-        lines = data["userInput"]
-        if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
-            raise ReplayError("userInput must be a list of strings")
-        for index, line in enumerate(lines):
-            problem = line.strip().startswith(".") and command_error(line.strip())
-            if problem:
-                raise ReplayError(f"userInput[{index}]: {problem}")
-        return cls(data["skillId"], data["locale"], lines)
-
-    def dump(self) -> str:
-        """The file's text, in the ASK CLI's own layout."""
-        data = {
-            "skillId": self.skill_id,
-            "locale": self.locale,
-            "type": "text",
-            "userInput": self.lines,
-        }
-        return json.dumps(data, indent=2) + "\n"
-
-
-def command_error(line: str) -> str | None:
-    """Why a dot-command line is not a valid command, or None if it is."""
-    name, _, argument = line.partition(" ")
-    if name not in {command.split()[0] for command in COMMANDS}:
-        return f"unknown command {name!r}; the commands are {', '.join(COMMANDS)}"
-    if name == ".record" and not argument.strip():
-        return "usage: .record FILE"
-    return None
-
-
 @dataclass
 class Recording:
     """Typed lines being recorded to a replay file."""
 
     path: Path
     lines: list[str] = field(default_factory=list)
-
-
-class Printer:
-    """Shows turns to a person (text) or to a program (one JSON object per line)."""
-
-    def __init__(self, out: TextIO, err: TextIO, *, as_json: bool, echo: bool) -> None:
-        self.out, self.err, self.as_json, self.echo = out, err, as_json, echo
-        self.raw = False
-
-    @property
-    def info(self) -> TextIO:
-        """Where notes and raw envelopes go: stdout for people, stderr beside JSON output."""
-        return self.err if self.as_json else self.out
-
-    def note(self, message: str) -> None:
-        """A short note for a person (silent in JSON mode)."""
-        if not self.as_json:
-            print(f"({message})", file=self.out, flush=True)
-
-    def error(self, message: str) -> None:
-        """A problem, always on stderr."""
-        print(f"error: {message}", file=self.err, flush=True)
-
-    def turn(self, turn: Turn) -> None:
-        """One typed line's result."""
-        if turn.closed is not None:
-            self.exchange(turn.closed)
-        self.exchange(turn.exchange)
-        if self.as_json:
-            print(json.dumps(turn.summary(), ensure_ascii=False), file=self.out, flush=True)
-            return
-        lines = [f"{PROMPT}{turn.utterance}"] if self.echo else []
-        if turn.closed is not None:
-            lines.append(_row("", "(the open session was ended first)"))
-        heard = turn.intent or turn.request_type
-        lines.append(_row("heard", heard + (" (new session)" if _is_new(turn) else "")))
-        for name, slot in turn.slots.items():
-            lines.append(_row("slot", f'{name} = "{slot["value"]}" -> {slot["id"] or "no match"}'))
-        lines.append(_row("speech", turn.speech or "(silence)"))
-        if turn.reprompt:
-            lines.append(_row("reprompt", turn.reprompt))
-        if turn.card:
-            lines.append(_row("card", f"[{turn.card['title']}]\n{turn.card['text']}"))
-        lines.append(_row("session", "ended" if turn.end_session else "open, listening"))
-        print("\n".join(lines) + "\n", file=self.out, flush=True)
-
-    def exchange(self, exchange: Exchange) -> None:
-        """The raw request and response envelopes, when `.json` has switched them on."""
-        if self.raw:
-            for label, envelope in (("request", exchange.request), ("response", exchange.response)):
-                print(f"{label}: {json.dumps(envelope, indent=2)}", file=self.info, flush=True)
-
-
-def _is_new(turn: Turn) -> bool:
-    return bool(turn.exchange.request.get("session", {}).get("new"))
-
-
-def _row(label: str, text: str) -> str:
-    """A labelled, wrapped block of text."""
-    indent = " " * 11
-    paragraphs = [p for p in text.split("\n") if p.strip()] or [""]
-    wrapped = [
-        textwrap.fill(p, 100, initial_indent=indent, subsequent_indent=indent) for p in paragraphs
-    ]
-    first = wrapped[0]
-    return f"  {label:<8} {first[len(indent) :]}" + "".join(f"\n{w}" for w in wrapped[1:])
 
 
 class Shell:

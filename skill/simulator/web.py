@@ -18,9 +18,9 @@ from werkzeug.exceptions import HTTPException
 from skill.audio.local import Speaker, segments
 from skill.audio.manifest import default_audio_dir
 from skill.content import resolve_locale
-from skill.simulator.cli import DEFAULT_LOCALE, Replay, ReplayError, command_error
 from skill.simulator.nlu import MODEL_DIR
 from skill.simulator.nlueval import AnnotationError, load_annotations, score
+from skill.simulator.replay import DEFAULT_LOCALE, Replay, ReplayError, command_error
 from skill.simulator.session import Exchange, Simulator, SimulatorError, Turn, _nlu
 from skill.simulator.websessions import SessionStore, WebSession
 from skill.webaudio import add_audio_route
