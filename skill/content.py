@@ -7,7 +7,6 @@ exists) deep-merged on top, and its emergency number from `skill/content/locales
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -280,6 +279,8 @@ def resolve_locale(locale: str | None) -> str:
 
 
 def _read(path: Path) -> dict:
+    import tomllib  # here, not at the top: the Lambda's cold import reads no content file
+
     with path.open("rb") as f:
         return tomllib.load(f)
 

@@ -5,7 +5,6 @@ Standard library only: the Lambda package reads this file at run time.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -25,6 +24,8 @@ def default_audio_dir() -> Path:
 
 def text_sha256(text: str) -> str:
     """The hash that ties a clip to the exact words it speaks."""
+    import hashlib  # on first use: hashing is a request's work, not the cold import's
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -8,7 +8,6 @@ persistence-adapter interface, key a record by a hash of the Alexa user id, and 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -33,6 +32,8 @@ class CorruptRecord(PersistenceException):
 
 def record_key(request_envelope: RequestEnvelope) -> str:
     """A record's key: the SHA-256 of the Alexa user id, so no store holds the id itself."""
+    import hashlib  # on first use: hashing is a request's work, not the cold import's
+
     try:
         user_id = request_envelope.context.system.user.user_id
     except AttributeError:
