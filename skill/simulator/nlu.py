@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from skill.simulator.sampleindex import SampleIndex
 from skill.simulator.templates import expand_all
 from skill.simulator.textnorm import DEFAULT_LANGUAGE, Language, language
 
@@ -68,14 +69,6 @@ class Parse:
     intent: str
     slots: dict[str, SlotMatch] = field(default_factory=dict)
     score: float = 0.0
-
-
-@dataclass(frozen=True)
-class _Sample:
-    intent: str
-    tokens: frozenset[str]
-    weight: float
-    topical: bool
 
 
 @dataclass(frozen=True)
@@ -159,18 +152,16 @@ class NLU:
         )
 
         seen: set[tuple[str, frozenset[str]]] = set()
-        self._samples: list[_Sample] = []
-        self._index: dict[str, list[int]] = defaultdict(list)
+        samples: list[tuple[str, frozenset[str], float, bool]] = []
         for intent, intent_samples in raw.items():
             for stems in intent_samples:
                 key = (intent, frozenset(stems))
                 if key in seen or not stems:
                     continue
                 seen.add(key)
-                for token in key[1]:
-                    self._index[token].append(len(self._samples))
                 topical = bool(key[1] & self.topic_words)
-                self._samples.append(_Sample(intent, key[1], self._weight(key[1]), topical))
+                samples.append((intent, key[1], self._weight(key[1]), topical))
+        self._samples = SampleIndex(samples)
         self._fuzzy_cache: dict[str, str] = {}
 
     @classmethod
@@ -325,22 +316,9 @@ class NLU:
     def _intent_scores(self, tokens: list[str]) -> dict[str, float]:
         """Each intent's best similarity (IDF-weighted F1 of token overlap) to the utterance."""
         utterance = set(tokens)
-        u_weight = self._weight(utterance)
+        weights = {t: self._token_weight(t) for t in utterance}
         topical = bool(utterance & self.topic_words)
-        overlap: dict[int, float] = defaultdict(float)
-        for token in utterance:
-            weight = self._token_weight(token)
-            for idx in self._index.get(token, ()):
-                overlap[idx] += weight
-        scores: dict[str, float] = {}
-        for idx, shared in overlap.items():
-            sample = self._samples[idx]
-            if sample.topical and not topical:
-                continue
-            score = 2 * shared / (u_weight + sample.weight)
-            if score > scores.get(sample.intent, 0.0):
-                scores[sample.intent] = score
-        return scores
+        return self._samples.best_scores(weights, sum(weights.values()), topical)
 
     def _in_domain(self, tokens: list[str], spotted: Mapping[str, Any]) -> bool:
         """Unknown words need a word naming the topic nearby; a slot value alone excuses one.
