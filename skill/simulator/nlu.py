@@ -15,7 +15,6 @@ when the utterance has words the model has never seen and nothing that names the
 from __future__ import annotations
 
 import json
-import math
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from skill.simulator.sampleindex import SampleIndex
 from skill.simulator.templates import expand_all
 from skill.simulator.textnorm import DEFAULT_LANGUAGE, Language, language
 
@@ -68,14 +68,6 @@ class Parse:
     intent: str
     slots: dict[str, SlotMatch] = field(default_factory=dict)
     score: float = 0.0
-
-
-@dataclass(frozen=True)
-class _Sample:
-    intent: str
-    tokens: frozenset[str]
-    weight: float
-    topical: bool
 
 
 @dataclass(frozen=True)
@@ -128,16 +120,6 @@ class NLU:
             f"{{{t}}}" for slots in self.intent_slots.values() for t in slots.values()
         }
 
-        df: dict[str, int] = defaultdict(int)
-        for intent_samples in raw.values():
-            for token in {t for s in intent_samples for t in s}:
-                df[token] += 1
-        n = len(raw)
-        self._idf = {t: math.log(1 + n / c) for t, c in df.items()}
-        self._unknown_weight = math.log(1 + n)
-        self._neutral = {stem(w) for w in self.lang.neutral} - set(df)
-        self._neutral_weight = min(self._idf.values(), default=0.0)
-        self._ignorable = self.lang.stopwords | self._neutral
         custom_df: dict[str, int] = defaultdict(int)
         builtin_tokens: set[str] = set()
         for intent, intent_samples in raw.items():
@@ -158,19 +140,8 @@ class NLU:
             and not t.startswith("{")
         )
 
-        seen: set[tuple[str, frozenset[str]]] = set()
-        self._samples: list[_Sample] = []
-        self._index: dict[str, list[int]] = defaultdict(list)
-        for intent, intent_samples in raw.items():
-            for stems in intent_samples:
-                key = (intent, frozenset(stems))
-                if key in seen or not stems:
-                    continue
-                seen.add(key)
-                for token in key[1]:
-                    self._index[token].append(len(self._samples))
-                topical = bool(key[1] & self.topic_words)
-                self._samples.append(_Sample(intent, key[1], self._weight(key[1]), topical))
+        self._scoring = SampleIndex(raw, {stem(w) for w in self.lang.neutral}, self.topic_words)
+        self._ignorable = self.lang.stopwords | self._scoring.neutral
         self._fuzzy_cache: dict[str, str] = {}
 
     @classmethod
@@ -207,7 +178,7 @@ class NLU:
         candidates += self._capture_variants(ws, tokens, spotted)
         best: tuple[float, str, dict[str, tuple[str, _Value | None]]] = (0.0, FALLBACK, {})
         for variant, found, factor in candidates:
-            scores = self._intent_scores(variant)
+            scores = self._scoring.scores(variant)
             for name, value in scores.items():
                 considered[name] = max(considered.get(name, 0.0), value * factor)
             score, intent = self._choose_intent(scores, found)
@@ -296,7 +267,7 @@ class NLU:
             if other == heard_type:
                 continue
             variant = [f"{{{other}}}" if t == f"{{{heard_type}}}" else t for t in tokens]
-            scores = self._intent_scores(variant)
+            scores = self._scoring.scores(variant)
             if scores:
                 intent = max(scores, key=scores.__getitem__)
                 if other in self.intent_slots[intent].values():
@@ -321,26 +292,6 @@ class NLU:
                     found = {**spotted, slot_type: (" ".join(ws[i:j]), None)}
                     yield variant, found, CAPTURE_PENALTY
             i = max(j, i + 1)
-
-    def _intent_scores(self, tokens: list[str]) -> dict[str, float]:
-        """Each intent's best similarity (IDF-weighted F1 of token overlap) to the utterance."""
-        utterance = set(tokens)
-        u_weight = self._weight(utterance)
-        topical = bool(utterance & self.topic_words)
-        overlap: dict[int, float] = defaultdict(float)
-        for token in utterance:
-            weight = self._token_weight(token)
-            for idx in self._index.get(token, ()):
-                overlap[idx] += weight
-        scores: dict[str, float] = {}
-        for idx, shared in overlap.items():
-            sample = self._samples[idx]
-            if sample.topical and not topical:
-                continue
-            score = 2 * shared / (u_weight + sample.weight)
-            if score > scores.get(sample.intent, 0.0):
-                scores[sample.intent] = score
-        return scores
 
     def _in_domain(self, tokens: list[str], spotted: Mapping[str, Any]) -> bool:
         """Unknown words need a word naming the topic nearby; a slot value alone excuses one.
@@ -367,16 +318,6 @@ class NLU:
     def _is_unknown(self, token: str) -> bool:
         """A content word the model has never seen."""
         return token not in self._known_stems and token not in self._ignorable
-
-    def _weight(self, tokens: Iterable[str]) -> float:
-        """Sum of IDF weights; unseen words weigh as much as the rarest known ones."""
-        return sum(self._token_weight(t) for t in tokens)
-
-    def _token_weight(self, token: str) -> float:
-        """IDF over intents; unseen words weigh like the rarest, neutral ones like the commonest."""
-        if token in self._idf:
-            return self._idf[token]
-        return self._neutral_weight if token in self._neutral else self._unknown_weight
 
     def _correct(self, word: str) -> str:
         """Map a misspelt word to a known word one edit away (two for long words), if unique."""
