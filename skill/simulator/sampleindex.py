@@ -4,9 +4,9 @@ Words weigh their inverse document frequency over intents. Samples are kept in a
 by intent, with one posting list (array of sample numbers) per token. Scoring an utterance sums
 its tokens' weights into every sample they occur in with one `numpy.bincount`, turns the sums
 into weighted F1 scores and takes each intent's best with `numpy.maximum.reduceat`. Sums are
-added in the order a plain loop over the utterance's tokens would add them, so scores are the
-same to the last bit, and intents come out in the order that loop would first meet them (the
-order ties between intents are broken in).
+added in the utterance's word order and a sample's weight in sorted token order, so a score
+does not depend on Python's hash seed, and intents come out in the order a plain loop over the
+utterance's words would first meet them (the order ties between intents are broken in).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class SampleIndex:
         sizes = [len(group) for group in by_intent.values()]
         self._starts = np.cumsum([0, *sizes[:-1]], dtype=np.intp)
         self._intent_of = np.repeat(np.arange(len(sizes), dtype=np.intp), sizes)
-        self._weights = np.array([self.weight(tokens) for tokens in flat], dtype=np.float64)
+        self._weights = np.array([self.weight(sorted(t)) for t in flat], dtype=np.float64)
         self._topical = np.array([bool(tokens & topic_words) for tokens in flat], dtype=bool)
         postings: dict[str, list[int]] = {}
         for number, tokens in enumerate(flat):
@@ -71,7 +71,7 @@ class SampleIndex:
         """Each intent's best similarity (IDF-weighted F1 of token overlap) to the utterance;
         topical samples only count for a topical utterance, and intents none of whose samples
         share a token are left out."""
-        utterance = set(tokens)
+        utterance = dict.fromkeys(tokens)  # distinct words in the order said: no hash-seed order
         weights = {t: self.token_weight(t) for t in utterance}
         hits = [(self._postings[t], w) for t, w in weights.items() if t in self._postings]
         if not hits:
@@ -84,7 +84,7 @@ class SampleIndex:
         )
         eligible = np.zeros(len(self._weights), dtype=bool)
         eligible[numbers] = True
-        if not utterance & self.topic_words:
+        if self.topic_words.isdisjoint(utterance):
             eligible &= ~self._topical
         u_weight = sum(weights.values())
         scores = np.where(eligible, 2 * overlap / (u_weight + self._weights), 0.0)
