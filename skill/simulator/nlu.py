@@ -352,7 +352,10 @@ class NLU:
         if not any(unknown):
             return True
         if any(
-            t in self.topic_words and not self._modified(unknown, i) and not self._placed(tokens, i)
+            t in self.topic_words
+            and not self._modified(unknown, i)
+            and not self._placed(tokens, i)
+            and not self._place_of_unknown(tokens, unknown, i)
             for i, t in enumerate(tokens)
         ):
             return True
@@ -362,6 +365,13 @@ class NLU:
         """An unknown word where the language puts a modifier: "stomach cramps", "calambres
         menstruales"."""
         return any(0 <= i + k < len(unknown) and unknown[i + k] for k in self.lang.modifier_offsets)
+
+    def _place_of_unknown(self, tokens: list[str], unknown: list[bool], i: int) -> bool:
+        """A topic word that is where something unknown is: "un moretón en la pierna"."""
+        j = i - 1
+        while j >= 0 and tokens[j] in self.lang.determiners:
+            j -= 1
+        return j >= 1 and tokens[j] in self.lang.thing_places and unknown[j - 1]
 
     def _placed(self, tokens: list[str], i: int) -> bool:
         """A topic word placed somewhere the model does not know: "a cramp in my hand"."""
