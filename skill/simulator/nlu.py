@@ -296,18 +296,33 @@ class NLU:
     def _in_domain(self, tokens: list[str], spotted: Mapping[str, Any]) -> bool:
         """Unknown words need a word naming the topic nearby; a slot value alone excuses one.
 
-        A topic word right after an unknown word is about something else ("stomach cramps",
-        "restless legs"), so it does not count.
+        A topic word next to an unknown word where the language puts modifiers is about something
+        else ("stomach cramps", "restless legs", "calambres menstruales"), so it does not count.
         """
         unknown = [self._is_unknown(t) for t in tokens]
         if not any(unknown):
             return True
         if any(
-            t in self.topic_words and not (i and unknown[i - 1]) and not self._placed(tokens, i)
+            t in self.topic_words
+            and not self._modified(unknown, i)
+            and not self._placed(tokens, i)
+            and not self._place_of_unknown(tokens, unknown, i)
             for i, t in enumerate(tokens)
         ):
             return True
         return bool(spotted) and sum(unknown) <= MAX_UNKNOWN_WITH_VALUE
+
+    def _modified(self, unknown: list[bool], i: int) -> bool:
+        """An unknown word where the language puts a modifier: "stomach cramps", "calambres
+        menstruales"."""
+        return any(0 <= i + k < len(unknown) and unknown[i + k] for k in self.lang.modifier_offsets)
+
+    def _place_of_unknown(self, tokens: list[str], unknown: list[bool], i: int) -> bool:
+        """A topic word that is where something unknown is: "un moretón en la pierna"."""
+        j = i - 1
+        while j >= 0 and tokens[j] in self.lang.determiners:
+            j -= 1
+        return j >= 1 and tokens[j] in self.lang.thing_places and unknown[j - 1]
 
     def _placed(self, tokens: list[str], i: int) -> bool:
         """A topic word placed somewhere the model does not know: "a cramp in my hand"."""

@@ -52,6 +52,8 @@ class Language:
     clitic_hosts: tuple[str, ...]
     place_words: frozenset[str]
     determiners: frozenset[str]
+    modifier_offsets: tuple[int, ...]
+    thing_places: frozenset[str]
     invocation: dict[str, list[str]]
     _stems: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _plain: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
@@ -74,6 +76,8 @@ class Language:
             clitic_hosts=tuple(data.get("clitic_hosts", "").split()),
             place_words=_wordset(fold(data["places"]["words"])),
             determiners=_wordset(fold(data["places"]["determiners"])),
+            modifier_offsets=tuple(data["places"].get("modifier_offsets", [-1])),
+            thing_places=_wordset(fold(data["places"].get("thing_places", ""))),
             invocation={k: [fold(w) for w in v] for k, v in data["invocation"].items()},
         )
 
