@@ -9,7 +9,10 @@ sample. Unknown words in a slot position are heard as a value that does not reso
 serves a tip). Out-of-domain requests go to AMAZON.FallbackIntent when the best match is weak, or
 when the utterance has words the model has never seen and nothing that names the skill's topic
 (words most custom intents share: cramp, leg, calf...). A topic word right after an unknown word
-("stomach cramps") or placed in an unknown part ("a cramp in my hand") names something else.
+("stomach cramps") or placed in an unknown part ("a cramp in my hand") names something else, and
+so does a request naming another part of the body, complaint or subject from the language's
+rules ("lower back pain", "period cramps") unless it also names a part of the leg or a warning
+sign.
 """
 
 from __future__ import annotations
@@ -172,6 +175,8 @@ class NLU:
                 topical = bool(key[1] & self.topic_words)
                 self._samples.append(_Sample(intent, key[1], self._weight(key[1]), topical))
         self._fuzzy_cache: dict[str, str] = {}
+        self._elsewhere = {tuple(stem(w) for w in p) for p in self.lang.elsewhere}
+        self._anchors = {stem(w) for w in self.lang.anchors}
 
     @classmethod
     def from_model(cls, model: str | Path | Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> NLU:
@@ -198,7 +203,8 @@ class NLU:
     def ranked(self, text: str) -> tuple[Parse, list[tuple[str, float]]]:
         """Understand one utterance; also every intent considered, with its score, best first."""
         considered: dict[str, float] = {}
-        ws = [self._correct(w) for w in self.lang.words(text) if not w.startswith("{")]
+        heard = [w for w in self.lang.words(text) if not w.startswith("{")]
+        ws = [self._correct(w) for w in heard]
         stems = [self.lang.stem(w) for w in ws]
         spotted, tokens = self._spot_values(ws, stems)
         if not tokens:
@@ -219,7 +225,11 @@ class NLU:
                 best = (score * TRANSFER_PENALTY, intent, spotted)
         score, intent, found = best
         ranking = sorted(((n, round(v, 3)) for n, v in considered.items()), key=lambda c: -c[1])
-        if score < MIN_SCORE or not self._in_domain(tokens, spotted):
+        if (
+            score < MIN_SCORE
+            or not self._in_domain(tokens, spotted)
+            or (not intent.startswith("AMAZON.") and self._names_elsewhere(heard, stems))
+        ):
             return Parse(FALLBACK, {}, round(score, 3)), ranking
         slots = {}
         for slot_name, slot_type in self.intent_slots.get(intent, {}).items():
@@ -357,6 +367,18 @@ class NLU:
         ):
             return True
         return bool(spotted) and sum(unknown) <= MAX_UNKNOWN_WITH_VALUE
+
+    def _names_elsewhere(self, heard: list[str], stems: list[str]) -> bool:
+        """Another part of the body or another complaint ("period cramps", "my back"), and no part
+        of the leg or warning sign."""
+        if self._anchors.intersection(stems):
+            return False
+        said = [self.lang.stem(w) for w in heard]
+        return any(
+            tuple(said[i : i + len(phrase)]) == phrase
+            for phrase in self._elsewhere
+            for i in range(len(said) - len(phrase) + 1)
+        )
 
     def _placed(self, tokens: list[str], i: int) -> bool:
         """A topic word placed somewhere the model does not know: "a cramp in my hand"."""

@@ -52,6 +52,8 @@ class Language:
     clitic_hosts: tuple[str, ...]
     place_words: frozenset[str]
     determiners: frozenset[str]
+    elsewhere: tuple[tuple[str, ...], ...]
+    anchors: frozenset[str]
     invocation: dict[str, list[str]]
     _stems: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _plain: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
@@ -74,6 +76,8 @@ class Language:
             clitic_hosts=tuple(data.get("clitic_hosts", "").split()),
             place_words=_wordset(fold(data["places"]["words"])),
             determiners=_wordset(fold(data["places"]["determiners"])),
+            elsewhere=_elsewhere(data.get("elsewhere", {})),
+            anchors=_wordset(fold(data.get("elsewhere", {}).get("anchors", ""))),
             invocation={k: [fold(w) for w in v] for k, v in data["invocation"].items()},
         )
 
@@ -133,6 +137,12 @@ class Language:
                 irregular = self.irregular.get(folded)
                 self._stems[word] = irregular or fold(self._stemmer.stemWord(word))
         return self._stems[word]
+
+
+def _elsewhere(data: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    """Words and phrases naming another part of the body or another complaint, as word tuples."""
+    words = [(w,) for w in fold(data.get("words", "")).split()]
+    return (*words, *(tuple(fold(p).split()) for p in data.get("phrases", [])))
 
 
 def _irregular(data: dict[str, Any]) -> dict[str, str]:
