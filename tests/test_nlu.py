@@ -192,6 +192,26 @@ def test_case_punctuation_fillers_and_typos_do_not_matter(nlu: NLU, text: str, i
     assert nlu.parse(text).intent == intent
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("how can I ease my lower back pain", FALLBACK),
+        ("what's good for period cramps", FALLBACK),
+        ("I get bad cramps on my period", FALLBACK),
+        ("writer's cramp in my hand", FALLBACK),
+        ("my tummy is cramping", FALLBACK),
+        ("read me a bedtime story", FALLBACK),
+        ("I get a cramp in the back of my leg at night", "CrampCausesIntent"),
+        ("my calf is swollen and my arm aches", "UrgentSymptomsIntent"),
+        ("go back", "AMAZON.PreviousIntent"),
+    ],
+)
+def test_other_body_parts_and_subjects_fall_back_unless_the_leg_is_named(
+    nlu: NLU, text: str, intent: str
+) -> None:
+    assert nlu.parse(text).intent == intent
+
+
 @pytest.mark.parametrize("text", ["", "   ", "???", "1234", "blah " * 200])
 def test_empty_or_garbage_input_falls_back(nlu: NLU, text: str) -> None:
     assert nlu.parse(text).intent == FALLBACK
