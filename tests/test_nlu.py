@@ -203,6 +203,8 @@ def test_case_punctuation_fillers_and_typos_do_not_matter(nlu: NLU, text: str, i
         ("read me a bedtime story", FALLBACK),
         ("I get a cramp in the back of my leg at night", "CrampCausesIntent"),
         ("my calf is swollen and my arm aches", "UrgentSymptomsIntent"),
+        ("I have chest pain going down my arm", "UrgentSymptomsIntent"),
+        ("chest pain spreading to my arm", "UrgentSymptomsIntent"),
         ("go back", "AMAZON.PreviousIntent"),
     ],
 )

@@ -12,7 +12,8 @@ when the utterance has words the model has never seen and nothing that names the
 ("stomach cramps") or placed in an unknown part ("a cramp in my hand") names something else, and
 so does a request naming another part of the body, complaint or subject from the language's
 rules ("lower back pain", "period cramps") unless it also names a part of the leg or a warning
-sign.
+sign. A slot value of several content words heard in full ("chest pain", "blood clot") vouches
+for the request whatever else is said, so a warning sign is never lost among unknown words.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
 MIN_SCORE = 0.58  # below this best similarity the request is out of domain
 TOPIC_MIN_INTENTS = 4  # a word used by this many custom intents (and no built-in) names the topic
 MAX_UNKNOWN_WITH_VALUE = 0  # unknown words a slot value alone can vouch for
+MIN_PHRASE_WORDS = 2  # a slot value of this many content words, heard in full, vouches for it
 MAX_CAPTURE_WORDS = 3  # longest unknown phrase taken as an unresolved slot value
 SLOT_PREFERENCE_MARGIN = 0.1  # how far behind an intent taking the heard slot value may score
 CAPTURE_PENALTY = 0.9  # an unresolved slot value is a little less convincing than a known one
@@ -226,10 +228,9 @@ class NLU:
         score, intent, found = best
         ranking = sorted(((n, round(v, 3)) for n, v in considered.items()), key=lambda c: -c[1])
         if (
-            score < MIN_SCORE
-            or not self._in_domain(tokens, spotted)
-            or (not intent.startswith("AMAZON.") and self._names_elsewhere(heard, stems))
-        ):
+            not self._named_phrase(intent, found)
+            and (score < MIN_SCORE or not self._in_domain(tokens, spotted))
+        ) or (not intent.startswith("AMAZON.") and self._names_elsewhere(heard, stems)):
             return Parse(FALLBACK, {}, round(score, 3)), ranking
         slots = {}
         for slot_name, slot_type in self.intent_slots.get(intent, {}).items():
@@ -367,6 +368,17 @@ class NLU:
         ):
             return True
         return bool(spotted) and sum(unknown) <= MAX_UNKNOWN_WITH_VALUE
+
+    def _named_phrase(self, intent: str, found: Mapping[str, tuple[str, _Value | None]]) -> bool:
+        """A known value of several content words ("chest pain", "blood clot") that the intent
+        takes: said in full, it vouches for the request whatever else is said."""
+        takes = set(self.intent_slots.get(intent, {}).values())
+        return any(
+            value is not None
+            and kind in takes
+            and sum(w not in self.lang.stopwords for w in heard.split()) >= MIN_PHRASE_WORDS
+            for kind, (heard, value) in found.items()
+        )
 
     def _names_elsewhere(self, heard: list[str], stems: list[str]) -> bool:
         """Another part of the body or another complaint ("period cramps", "my back"), and no part
