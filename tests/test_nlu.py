@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "interaction_model" / "en-US.json"
 TARGET = 0.9
 # The bar each held-out set must reach, in and out of domain, in its own locale's model.
-# es-ES is held to 85%: it measures 86.8% in domain, short of issue 10's 90% (see README).
+# es-ES is held to 85%: it measures 87.5% in domain, short of issue 10's 90% (see README).
 BARS = {"en-US": 0.95, "en-GB": 0.95, "en-AU": 0.95, "en-IN": 0.95, "es-US": 0.9, "es-ES": 0.85}
 # Held-out sets besides en-US's are smaller, but still cover every intent and slot id.
 MIN_ROWS = {"en-US": (100, 50)}
