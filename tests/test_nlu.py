@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "interaction_model" / "en-US.json"
 TARGET = 0.9
 # The bar each held-out set must reach, in and out of domain, in its own locale's model.
-BARS = {"en-US": 0.9, "en-GB": 0.95, "en-AU": 0.95, "en-IN": 0.95, "es-US": 0.9, "es-ES": 0.9}
+BARS = {"en-US": 0.95, "en-GB": 0.95, "en-AU": 0.95, "en-IN": 0.95, "es-US": 0.9, "es-ES": 0.9}
 # Held-out sets besides en-US's are smaller, but still cover every intent and slot id.
 MIN_ROWS = {"en-US": (100, 50)}
 
@@ -188,6 +188,28 @@ def test_detail_intent_without_a_value_has_no_slot(nlu: NLU) -> None:
     ],
 )
 def test_case_punctuation_fillers_and_typos_do_not_matter(nlu: NLU, text: str, intent: str) -> None:
+    assert nlu.parse(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("how can I ease my lower back pain", FALLBACK),
+        ("what's good for period cramps", FALLBACK),
+        ("I get bad cramps on my period", FALLBACK),
+        ("writer's cramp in my hand", FALLBACK),
+        ("my tummy is cramping", FALLBACK),
+        ("read me a bedtime story", FALLBACK),
+        ("I get a cramp in the back of my leg at night", "CrampCausesIntent"),
+        ("my calf is swollen and my arm aches", "UrgentSymptomsIntent"),
+        ("I have chest pain going down my arm", "UrgentSymptomsIntent"),
+        ("chest pain spreading to my arm", "UrgentSymptomsIntent"),
+        ("go back", "AMAZON.PreviousIntent"),
+    ],
+)
+def test_other_body_parts_and_subjects_fall_back_unless_the_leg_is_named(
+    nlu: NLU, text: str, intent: str
+) -> None:
     assert nlu.parse(text).intent == intent
 
 

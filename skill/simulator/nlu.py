@@ -9,7 +9,11 @@ sample. Unknown words in a slot position are heard as a value that does not reso
 serves a tip). Out-of-domain requests go to AMAZON.FallbackIntent when the best match is weak, or
 when the utterance has words the model has never seen and nothing that names the skill's topic
 (words most custom intents share: cramp, leg, calf...). A topic word right after an unknown word
-("stomach cramps") or placed in an unknown part ("a cramp in my hand") names something else.
+("stomach cramps") or placed in an unknown part ("a cramp in my hand") names something else, and
+so does a request naming another part of the body, complaint or subject from the language's
+rules ("lower back pain", "period cramps") unless it also names a part of the leg or a warning
+sign. A slot value of several content words heard in full ("chest pain", "blood clot") vouches
+for the request whatever else is said, so a warning sign is never lost among unknown words.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
 MIN_SCORE = 0.58  # below this best similarity the request is out of domain
 TOPIC_MIN_INTENTS = 4  # a word used by this many custom intents (and no built-in) names the topic
 MAX_UNKNOWN_WITH_VALUE = 0  # unknown words a slot value alone can vouch for
+MIN_PHRASE_WORDS = 2  # a slot value of this many content words, heard in full, vouches for it
 MAX_CAPTURE_WORDS = 3  # longest unknown phrase taken as an unresolved slot value
 SLOT_PREFERENCE_MARGIN = 0.1  # how far behind an intent taking the heard slot value may score
 CAPTURE_PENALTY = 0.9  # an unresolved slot value is a little less convincing than a known one
@@ -143,6 +148,8 @@ class NLU:
         self._scoring = SampleIndex(raw, {stem(w) for w in self.lang.neutral}, self.topic_words)
         self._ignorable = self.lang.stopwords | self._scoring.neutral
         self._fuzzy_cache: dict[str, str] = {}
+        self._elsewhere = {tuple(stem(w) for w in p) for p in self.lang.elsewhere}
+        self._anchors = {stem(w) for w in self.lang.anchors}
 
     @classmethod
     def from_model(cls, model: str | Path | Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> NLU:
@@ -169,7 +176,8 @@ class NLU:
     def ranked(self, text: str) -> tuple[Parse, list[tuple[str, float]]]:
         """Understand one utterance; also every intent considered, with its score, best first."""
         considered: dict[str, float] = {}
-        ws = [self._correct(w) for w in self.lang.words(text) if not w.startswith("{")]
+        heard = [w for w in self.lang.words(text) if not w.startswith("{")]
+        ws = [self._correct(w) for w in heard]
         stems = [self.lang.stem(w) for w in ws]
         spotted, tokens = self._spot_values(ws, stems)
         if not tokens:
@@ -190,7 +198,10 @@ class NLU:
                 best = (score * TRANSFER_PENALTY, intent, spotted)
         score, intent, found = best
         ranking = sorted(((n, round(v, 3)) for n, v in considered.items()), key=lambda c: -c[1])
-        if score < MIN_SCORE or not self._in_domain(tokens, spotted):
+        if (
+            not self._named_phrase(intent, found)
+            and (score < MIN_SCORE or not self._in_domain(tokens, spotted))
+        ) or (not intent.startswith("AMAZON.") and self._names_elsewhere(heard, stems)):
             return Parse(FALLBACK, {}, round(score, 3)), ranking
         slots = {}
         for slot_name, slot_type in self.intent_slots.get(intent, {}).items():
@@ -323,6 +334,29 @@ class NLU:
         while j >= 0 and tokens[j] in self.lang.determiners:
             j -= 1
         return j >= 1 and tokens[j] in self.lang.thing_places and unknown[j - 1]
+
+    def _named_phrase(self, intent: str, found: Mapping[str, tuple[str, _Value | None]]) -> bool:
+        """A known value of several content words ("chest pain", "blood clot") that the intent
+        takes: said in full, it vouches for the request whatever else is said."""
+        takes = set(self.intent_slots.get(intent, {}).values())
+        return any(
+            value is not None
+            and kind in takes
+            and sum(w not in self.lang.stopwords for w in heard.split()) >= MIN_PHRASE_WORDS
+            for kind, (heard, value) in found.items()
+        )
+
+    def _names_elsewhere(self, heard: list[str], stems: list[str]) -> bool:
+        """Another part of the body or another complaint ("period cramps", "my back"), and no part
+        of the leg or warning sign."""
+        if self._anchors.intersection(stems):
+            return False
+        said = [self.lang.stem(w) for w in heard]
+        return any(
+            tuple(said[i : i + len(phrase)]) == phrase
+            for phrase in self._elsewhere
+            for i in range(len(said) - len(phrase) + 1)
+        )
 
     def _placed(self, tokens: list[str], i: int) -> bool:
         """A topic word placed somewhere the model does not know: "a cramp in my hand"."""

@@ -54,6 +54,8 @@ class Language:
     determiners: frozenset[str]
     modifier_offsets: tuple[int, ...]
     thing_places: frozenset[str]
+    elsewhere: tuple[tuple[str, ...], ...]
+    anchors: frozenset[str]
     invocation: dict[str, list[str]]
     _stems: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _plain: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
@@ -78,6 +80,8 @@ class Language:
             determiners=_wordset(fold(data["places"]["determiners"])),
             modifier_offsets=tuple(data["places"].get("modifier_offsets", [-1])),
             thing_places=_wordset(fold(data["places"].get("thing_places", ""))),
+            elsewhere=_elsewhere(data.get("elsewhere", {})),
+            anchors=_wordset(fold(data.get("elsewhere", {}).get("anchors", ""))),
             invocation={k: [fold(w) for w in v] for k, v in data["invocation"].items()},
         )
 
@@ -137,6 +141,12 @@ class Language:
                 irregular = self.irregular.get(folded)
                 self._stems[word] = irregular or fold(self._stemmer.stemWord(word))
         return self._stems[word]
+
+
+def _elsewhere(data: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    """Words and phrases naming another part of the body or another complaint, as word tuples."""
+    words = [(w,) for w in fold(data.get("words", "")).split()]
+    return (*words, *(tuple(fold(p).split()) for p in data.get("phrases", [])))
 
 
 def _irregular(data: dict[str, Any]) -> dict[str, str]:
