@@ -17,6 +17,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -75,11 +76,16 @@ class Client:
         self.connection.close()
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
-    """`python -m skill.simulator --web --port PORT`, waited for until it answers."""
+def start_server(port: int, store: Path) -> subprocess.Popen[bytes]:
+    """`python -m skill.simulator --web --port PORT`, waited for until it answers.
+
+    Visits go to the SQLite file `store`, not the checkout's `.data/`: every run meets a
+    first-time user and leaves a developer's own simulator state alone.
+    """
     server = subprocess.Popen(
         [sys.executable, "-m", "skill.simulator", "--web", "--port", str(port)],
         cwd=ROOT,
+        env={**os.environ, "PERSISTENCE": f"sqlite:{store}"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -124,7 +130,8 @@ def measure(rounds: int, warmup: int) -> dict[str, Any]:
     from skill.lambda_function import handler
 
     port = free_port()
-    server = start_server(port)
+    folder = tempfile.TemporaryDirectory(prefix="web-sim-")
+    server = start_server(port, Path(folder.name) / "visits.sqlite3")
     client = Client(port)
     api: list[float] = []
     direct: list[float] = []
@@ -147,6 +154,7 @@ def measure(rounds: int, warmup: int) -> dict[str, Any]:
         client.close()
         server.terminate()
         server.wait(timeout=10)
+        folder.cleanup()
     through_api, handler_only = summary_ms(api), summary_ms(direct)
     added_p95 = round(through_api["p95_ms"] - handler_only["p95_ms"], 4)
     return {

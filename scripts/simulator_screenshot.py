@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,12 +43,13 @@ def launch(playwright: Playwright) -> Browser:
 def serving() -> Iterator[str]:
     """The real `python -m skill.simulator --web` on a free loopback port; yields its base URL."""
     port = free_port()
-    server = start_server(port)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with tempfile.TemporaryDirectory(prefix="screenshot-") as folder:
+        server = start_server(port, Path(folder) / "visits.sqlite3")
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 def say(page: Page, line: str) -> None:
