@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from skill.simulator.domain import Domain
 from skill.simulator.sampleindex import SampleIndex
+from skill.simulator.spelling import Speller
 from skill.simulator.templates import expand_all
 from skill.simulator.textnorm import DEFAULT_LANGUAGE, Language, language
 
@@ -39,15 +41,11 @@ MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
 # Tuned on the development set in bench/data/dev_en-US.tsv.
 MIN_SCORE = 0.58  # below this best similarity the request is out of domain
 TOPIC_MIN_INTENTS = 4  # a word used by this many custom intents (and no built-in) names the topic
-MAX_UNKNOWN_WITH_VALUE = 0  # unknown words a slot value alone can vouch for
 MIN_PHRASE_WORDS = 2  # a slot value of this many content words, heard in full, vouches for it
 MAX_CAPTURE_WORDS = 3  # longest unknown phrase taken as an unresolved slot value
 SLOT_PREFERENCE_MARGIN = 0.1  # how far behind an intent taking the heard slot value may score
 CAPTURE_PENALTY = 0.9  # an unresolved slot value is a little less convincing than a known one
 TRANSFER_PENALTY = 0.9  # a carrier phrase borrowed from another slot type
-MIN_FUZZY_LEN = 6  # shorter words are never spelling-corrected
-LONG_WORD = 9  # words this long may be two edits away from the known word
-PLACE_WINDOW = 3  # "cramp in my hand": where a topic word happens, looked at this far ahead
 
 
 @dataclass(frozen=True)
@@ -121,7 +119,7 @@ class NLU:
                 ws = words(sample)
                 self._vocab.update(w for w in ws if not w.startswith("{"))
                 raw[intent["name"]].append(self._sample_stems(intent["name"], ws))
-        self._known_stems = {stem(w) for w in self._vocab} | {
+        known_stems = {stem(w) for w in self._vocab} | {
             f"{{{t}}}" for slots in self.intent_slots.values() for t in slots.values()
         }
 
@@ -146,10 +144,9 @@ class NLU:
         )
 
         self._scoring = SampleIndex(raw, {stem(w) for w in self.lang.neutral}, self.topic_words)
-        self._ignorable = self.lang.stopwords | self._scoring.neutral
-        self._fuzzy_cache: dict[str, str] = {}
-        self._elsewhere = {tuple(stem(w) for w in p) for p in self.lang.elsewhere}
-        self._anchors = {stem(w) for w in self.lang.anchors}
+        ignorable = self.lang.stopwords | self._scoring.neutral
+        self._domain = Domain(self.lang, known_stems, ignorable, self.topic_words)
+        self._speller = Speller(self._vocab, self.lang.stopwords)
 
     @classmethod
     def from_model(cls, model: str | Path | Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> NLU:
@@ -177,7 +174,7 @@ class NLU:
         """Understand one utterance; also every intent considered, with its score, best first."""
         considered: dict[str, float] = {}
         heard = [w for w in self.lang.words(text) if not w.startswith("{")]
-        ws = [self._correct(w) for w in heard]
+        ws = [self._speller.correct(w) for w in heard]
         stems = [self.lang.stem(w) for w in ws]
         spotted, tokens = self._spot_values(ws, stems)
         if not tokens:
@@ -200,8 +197,8 @@ class NLU:
         ranking = sorted(((n, round(v, 3)) for n, v in considered.items()), key=lambda c: -c[1])
         if (
             not self._named_phrase(intent, found)
-            and (score < MIN_SCORE or not self._in_domain(tokens, spotted))
-        ) or (not intent.startswith("AMAZON.") and self._names_elsewhere(heard, stems)):
+            and (score < MIN_SCORE or not self._domain.in_domain(tokens, spotted))
+        ) or (not intent.startswith("AMAZON.") and self._domain.names_elsewhere(heard, stems)):
             return Parse(FALLBACK, {}, round(score, 3)), ranking
         slots = {}
         for slot_name, slot_type in self.intent_slots.get(intent, {}).items():
@@ -294,7 +291,7 @@ class NLU:
         i = 0
         while i < len(tokens):
             j = i
-            while j < len(tokens) and self._is_unknown(tokens[j]):
+            while j < len(tokens) and self._domain.is_unknown(tokens[j]):
                 j += 1
             modifier = j < len(tokens) and tokens[j] in self.topic_words  # "nocturnal cramps"
             if i < j <= i + MAX_CAPTURE_WORDS and not modifier:
@@ -303,37 +300,6 @@ class NLU:
                     found = {**spotted, slot_type: (" ".join(ws[i:j]), None)}
                     yield variant, found, CAPTURE_PENALTY
             i = max(j, i + 1)
-
-    def _in_domain(self, tokens: list[str], spotted: Mapping[str, Any]) -> bool:
-        """Unknown words need a word naming the topic nearby; a slot value alone excuses one.
-
-        A topic word next to an unknown word where the language puts modifiers is about something
-        else ("stomach cramps", "restless legs", "calambres menstruales"), so it does not count.
-        """
-        unknown = [self._is_unknown(t) for t in tokens]
-        if not any(unknown):
-            return True
-        if any(
-            t in self.topic_words
-            and not self._modified(unknown, i)
-            and not self._placed(tokens, i)
-            and not self._place_of_unknown(tokens, unknown, i)
-            for i, t in enumerate(tokens)
-        ):
-            return True
-        return bool(spotted) and sum(unknown) <= MAX_UNKNOWN_WITH_VALUE
-
-    def _modified(self, unknown: list[bool], i: int) -> bool:
-        """An unknown word where the language puts a modifier: "stomach cramps", "calambres
-        menstruales"."""
-        return any(0 <= i + k < len(unknown) and unknown[i + k] for k in self.lang.modifier_offsets)
-
-    def _place_of_unknown(self, tokens: list[str], unknown: list[bool], i: int) -> bool:
-        """A topic word that is where something unknown is: "un moretón en la pierna"."""
-        j = i - 1
-        while j >= 0 and tokens[j] in self.lang.determiners:
-            j -= 1
-        return j >= 1 and tokens[j] in self.lang.thing_places and unknown[j - 1]
 
     def _named_phrase(self, intent: str, found: Mapping[str, tuple[str, _Value | None]]) -> bool:
         """A known value of several content words ("chest pain", "blood clot") that the intent
@@ -345,60 +311,6 @@ class NLU:
             and sum(w not in self.lang.stopwords for w in heard.split()) >= MIN_PHRASE_WORDS
             for kind, (heard, value) in found.items()
         )
-
-    def _names_elsewhere(self, heard: list[str], stems: list[str]) -> bool:
-        """Another part of the body or another complaint ("period cramps", "my back"), and no part
-        of the leg or warning sign."""
-        if self._anchors.intersection(stems):
-            return False
-        said = [self.lang.stem(w) for w in heard]
-        return any(
-            tuple(said[i : i + len(phrase)]) == phrase
-            for phrase in self._elsewhere
-            for i in range(len(said) - len(phrase) + 1)
-        )
-
-    def _placed(self, tokens: list[str], i: int) -> bool:
-        """A topic word placed somewhere the model does not know: "a cramp in my hand"."""
-        window = tokens[i + 1 : i + 1 + PLACE_WINDOW]
-        rest = [t for t in window if t not in self.lang.determiners]
-        return len(rest) >= 2 and rest[0] in self.lang.place_words and self._is_unknown(rest[1])
-
-    def _is_unknown(self, token: str) -> bool:
-        """A content word the model has never seen."""
-        return token not in self._known_stems and token not in self._ignorable
-
-    def _correct(self, word: str) -> str:
-        """Map a misspelt word to a known word one edit away (two for long words), if unique."""
-        if word in self._vocab or len(word) < MIN_FUZZY_LEN or word in self.lang.stopwords:
-            return word
-        if word not in self._fuzzy_cache:
-            limit = 1 if len(word) < LONG_WORD else 2
-            near = (
-                known
-                for known in self._vocab
-                if known[0] == word[0] and abs(len(known) - len(word)) <= limit
-            )
-            scored = ((edit_distance(word, known), known) for known in near)
-            close = sorted((d, known) for d, known in scored if d <= limit)
-            unique = close and (len(close) == 1 or close[0][0] < close[1][0])
-            self._fuzzy_cache[word] = close[0][1] if unique else word
-        return self._fuzzy_cache[word]
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance: insertions, deletions, substitutions, transpositions."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], prev2[j - 2] + 1)
-        prev2, prev = prev, row
-    return prev[-1]
 
 
 def load_builtin_phrases(lang: str = DEFAULT_LANGUAGE) -> dict[str, list[str]]:
