@@ -43,8 +43,8 @@ def speak_summary(
 
 # The yes/no question each offer opens.
 OFFER_QUESTIONS = {"offer_more": "more", "offer_routine": "routine", "offer_what_else": "relief"}
-# Items after which the skill offers a guided stretch.
-ROUTINE_AFTER = {("topic", "RELIEF"), ("tip", "STRETCHING")}
+# Items after which the skill offers a guided stretch, and the routine it offers.
+ROUTINE_AFTER = {("topic", "RELIEF"): "RELIEF", ("tip", "STRETCHING"): "BEDTIME"}
 
 
 def speak_detail(handler_input: HandlerInput, item: Item) -> Response:

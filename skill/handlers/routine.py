@@ -7,17 +7,10 @@ from ask_sdk_model import Response
 
 from skill import ssml
 from skill.handlers.base import IntentHandler
-from skill.handlers.content import resolved_id
+from skill.handlers.content import ROUTINE_AFTER, resolved_id
 from skill.responses import Card, ask, content_of, state_of
 from skill.state import State
 
-# Which routine follows an item that offers one, and which one a routine repeats.
-ROUTINE_FOR = {
-    ("topic", "RELIEF"): "RELIEF",
-    ("tip", "STRETCHING"): "BEDTIME",
-    ("routine", "RELIEF"): "RELIEF",
-    ("routine", "BEDTIME"): "BEDTIME",
-}
 DEFAULT_ROUTINE = "RELIEF"  # someone woken by a cramp needs relief first
 
 
@@ -40,8 +33,10 @@ def speak_routine(handler_input: HandlerInput, routine_id: str) -> Response:
 
 
 def routine_after(topic: tuple[str, str] | None) -> str:
-    """The routine that goes with the item last spoken, or the default."""
-    return ROUTINE_FOR.get(topic, DEFAULT_ROUTINE) if topic else DEFAULT_ROUTINE
+    """The routine for the item last spoken (a routine repeats itself), or the default."""
+    if topic is not None and topic[0] == "routine":
+        return topic[1]
+    return ROUTINE_AFTER.get(topic, DEFAULT_ROUTINE) if topic else DEFAULT_ROUTINE
 
 
 class GuidedStretchIntentHandler(IntentHandler):
