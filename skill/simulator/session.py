@@ -136,7 +136,7 @@ def _plain(ssml: str) -> str:
 
 
 @cache
-def _nlu(locale: str) -> NLU:
+def nlu_for(locale: str) -> NLU:
     """The language understanding for a locale, built once per process."""
     return NLU.for_locale(locale)
 
@@ -152,7 +152,7 @@ class Simulator:
         self.user_id = user_id or DEFAULT_USER_ID
         self.session: Session | None = None
         try:
-            self.nlu = _nlu(locale)
+            self.nlu = nlu_for(locale)
         except FileNotFoundError as exc:
             raise SimulatorError(f"no interaction model for locale {locale!r}: {exc}") from None
         name = re.escape(normalise(self.nlu.invocation_name))

@@ -17,11 +17,10 @@ from werkzeug.exceptions import HTTPException
 
 from skill.audio.local import Speaker, segments
 from skill.audio.manifest import default_audio_dir
-from skill.content import resolve_locale
-from skill.simulator.nlu import MODEL_DIR
+from skill.content import SUPPORTED_LOCALES, resolve_locale
 from skill.simulator.nlueval import AnnotationError, load_annotations, score
 from skill.simulator.replay import DEFAULT_LOCALE, Replay, ReplayError, command_error
-from skill.simulator.session import Exchange, Simulator, SimulatorError, Turn, _nlu
+from skill.simulator.session import Exchange, Simulator, SimulatorError, Turn, nlu_for
 from skill.simulator.websessions import SessionStore, WebSession
 from skill.webaudio import add_audio_route
 
@@ -47,9 +46,9 @@ class ApiError(Exception):
         self.status, self.message = status, message
 
 
-def locales(model_dir: Path = MODEL_DIR) -> list[str]:
-    """Every locale that has an interaction model, read from the folder now."""
-    return sorted(path.stem for path in model_dir.glob("*.json"))
+def locales() -> list[str]:
+    """Every locale the skill serves (each has its interaction model and content)."""
+    return list(SUPPORTED_LOCALES)
 
 
 @cache
@@ -249,7 +248,7 @@ def create_app(
             raise ApiError(400, "the annotation file must be UTF-8 text") from None
         except AnnotationError as exc:
             raise ApiError(400, f"not an NLU-evaluation CSV: {exc}") from None
-        return jsonify(locale=locale, **score(_nlu(locale), rows).as_dict())
+        return jsonify(locale=locale, **score(nlu_for(locale), rows).as_dict())
 
     @app.errorhandler(ApiError)
     def api_error(error: ApiError) -> tuple[Response, int]:
