@@ -18,16 +18,17 @@ from skill.persistence import adapter_from_environment
 
 
 def create_skill_builder(
-    skill_id: str | None = None, default_persistence: str = "none"
+    skill_id: str | None = None, default_persistence: str = "none", persistence: str | None = None
 ) -> CustomSkillBuilder:
     """A SkillBuilder with every handler and interceptor registered, in order.
 
     `skill_id` None reads the `SKILL_ID` environment variable; an empty id checks nothing.
     With an id set, the SDK refuses requests addressed to another skill.
     The store is the one `PERSISTENCE` names, else `default_persistence` (README, "Remembering
-    users"); without one the skill remembers nothing between sessions.
+    users"); without one the skill remembers nothing between sessions. `persistence` set wins
+    over both.
     """
-    adapter = adapter_from_environment(default_persistence)
+    adapter = adapter_from_environment(default_persistence, persistence)
     builder = CustomSkillBuilder(persistence_adapter=adapter)
     builder.skill_id = (os.environ.get("SKILL_ID", "") if skill_id is None else skill_id) or None
     for handler in REQUEST_HANDLERS:

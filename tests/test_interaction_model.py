@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from skill.content import SUPPORTED_LOCALES, load_content
-from skill.simulator import modelgen
+from skill.model import generate as modelgen
 from skill.simulator.nlu import NLU
 
 CUSTOM_INTENTS = {
@@ -173,7 +173,7 @@ def _language_model(locale: str) -> dict[str, Any]:
 
 def test_json_is_generated_from_the_templates(locale: str) -> None:
     current = modelgen.model_path(locale).read_text(encoding="utf-8")
-    assert current == modelgen.render(locale), "run: python -m skill.simulator.modelgen"
+    assert current == modelgen.render(locale), "run: python -m skill.model"
 
 
 def test_invocation_name_follows_the_rules(model: dict[str, Any], lang: str) -> None:

@@ -1,51 +1,40 @@
-"""Alexa-like language understanding built from an interaction model alone.
+"""Alexa-like language understanding learned from an interaction model alone.
 
-Utterances and samples are normalised the same way, by the rules of the model's language
-(contractions, fillers, accents, Snowball stemming, one-edit spelling fixes); slot values and
-synonyms are spotted and replaced by a placeholder for their type; the utterance is then compared
-with every sample by IDF-weighted token overlap (weighted F1), each intent scoring its best
-sample. Unknown words in a slot position are heard as a value that does not resolve
-(ER_SUCCESS_NO_MATCH), and carrier phrases carry over between slot intents ("is it {cause}" also
-serves a tip). Out-of-domain requests go to AMAZON.FallbackIntent when the best match is weak, or
-when the utterance has words the model has never seen and nothing that names the skill's topic
-(words most custom intents share: cramp, leg, calf...). A topic word right after an unknown word
-("stomach cramps") or placed in an unknown part ("a cramp in my hand") names something else, and
-so does a request naming another part of the body, complaint or subject from the language's
-rules ("lower back pain", "period cramps") unless it also names a part of the leg or a warning
-sign. A slot value of several content words heard in full ("chest pain", "blood clot") vouches
-for the request whatever else is said, so a warning sign is never lost among unknown words.
+As Alexa does, the simulator learns from what the model gives it: the samples of every intent,
+the values and synonyms of every slot type, the phrasings Alexa's built-in intents know natively
+(`builtin_phrases_<language>.toml`), and for AMAZON.FallbackIntent a shipped set of everyday
+off-topic requests (`offtopic_<language>.txt`), since Alexa's Fallback is trained on
+out-of-domain requests too. Slot values are spotted from the catalog (the longest value or
+synonym, compared by stems) and stand in the text as a placeholder for their type; a linear
+classifier (scikit-learn's linear SVM over word and character n-grams of the stems, its scores
+calibrated into probabilities) then picks the intent. A request whose best intent is Fallback, or
+whose best probability is below `MIN_CONFIDENCE`, goes to Fallback. Words in a slot's place that are
+no value of its type are heard without resolving (ER_SUCCESS_NO_MATCH), as on Alexa.
 """
 
 from __future__ import annotations
 
 import json
 import tomllib
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from skill.simulator.domain import Domain
-from skill.simulator.sampleindex import SampleIndex
-from skill.simulator.spelling import Speller
-from skill.simulator.templates import expand_all
-from skill.simulator.textnorm import DEFAULT_LANGUAGE, Language, language
+import numpy as np
+
+from skill.model.generate import model_path
+from skill.model.language import DEFAULT_LANGUAGE, Language, language
+from skill.model.templates import expand_all
 
 FALLBACK = "AMAZON.FallbackIntent"
 ER_SUCCESS_MATCH = "ER_SUCCESS_MATCH"
 ER_SUCCESS_NO_MATCH = "ER_SUCCESS_NO_MATCH"
-BUILTIN_PHRASES = Path(__file__).parent
-MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
-
-# Tuned on the development set in bench/data/dev_en-US.tsv.
-MIN_SCORE = 0.58  # below this best similarity the request is out of domain
-TOPIC_MIN_INTENTS = 4  # a word used by this many custom intents (and no built-in) names the topic
-MIN_PHRASE_WORDS = 2  # a slot value of this many content words, heard in full, vouches for it
-MAX_CAPTURE_WORDS = 3  # longest unknown phrase taken as an unresolved slot value
-SLOT_PREFERENCE_MARGIN = 0.1  # how far behind an intent taking the heard slot value may score
-CAPTURE_PENALTY = 0.9  # an unresolved slot value is a little less convincing than a known one
-TRANSFER_PENALTY = 0.9  # a carrier phrase borrowed from another slot type
+MIN_CONFIDENCE = 0.3  # tuned on the development sets in bench/data
+MAX_CAPTURE_WORDS = 3  # longest run of unknown words heard as a value that does not resolve
+CAPTURE = 0.9  # a reading with words taken as an unresolved value is a little less convincing
+REGULARISATION = 1.0  # the classifier's C: higher fits the samples more closely
 
 
 @dataclass(frozen=True)
@@ -80,6 +69,16 @@ class _Value:
     name: str
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """An utterance as the classifier sees it: stems, with each spotted value a placeholder."""
+
+    words: list[str]  # the words heard
+    tokens: list[str]  # stems and `{Type}` placeholders
+    spans: list[tuple[int, int]]  # which words each token stands for
+    found: dict[str, tuple[str, _Value]]  # slot type -> (words heard, the value)
+
+
 class NLU:
     """Maps typed utterances to intents and slots the way Alexa would for a given model."""
 
@@ -88,65 +87,41 @@ class NLU:
         model: Mapping[str, Any],
         builtin_phrases: Mapping[str, list[str]],
         lang: Language | None = None,
+        offtopic: Iterable[str] = (),
     ) -> None:
-        """Index a parsed interaction model plus the built-in intents' native phrasings."""
+        """Learn a parsed interaction model, the built-ins' phrasings and off-topic requests."""
         self.lang = lang or language(DEFAULT_LANGUAGE)
-        words, stem = self.lang.words, self.lang.stem
         lm = model["interactionModel"]["languageModel"]
         self.invocation_name: str = lm["invocationName"]
         self.intent_slots: dict[str, dict[str, str]] = {
             i["name"]: {s["name"]: s["type"] for s in i.get("slots", [])} for i in lm["intents"]
         }
-        self._vocab: set[str] = set()
-        self._values: dict[tuple[str, ...], _Value] = {}
+        self._values: dict[tuple[str, ...], list[_Value]] = {}
         for slot_type in lm.get("types", []):
             for value in slot_type["values"]:
                 name = value["name"]
                 target = _Value(slot_type["name"], value.get("id") or name["value"], name["value"])
                 for phrase in [name["value"], *name.get("synonyms", [])]:
-                    ws = words(phrase)
-                    self._vocab.update(ws)
-                    self._values.setdefault(tuple(stem(w) for w in ws), target)
-        self._max_value_len = max((len(k) for k in self._values), default=0)
-        self._value_starts = {k[0] for k in self._values}
-
-        raw: dict[str, list[list[str]]] = defaultdict(list)
+                    kinds = self._values.setdefault(tuple(self.lang.stems(phrase)), [])
+                    if all(v.type != target.type for v in kinds):
+                        kinds.append(target)
+        self._longest = max(map(len, self._values), default=0)
+        texts, labels = [], []
         for intent in lm["intents"]:
-            samples = list(intent.get("samples", []))
-            if intent["name"].startswith("AMAZON."):
-                samples += builtin_phrases.get(intent["name"], [])
-            for sample in samples:
-                ws = words(sample)
-                self._vocab.update(w for w in ws if not w.startswith("{"))
-                raw[intent["name"]].append(self._sample_stems(intent["name"], ws))
-        known_stems = {stem(w) for w in self._vocab} | {
-            f"{{{t}}}" for slots in self.intent_slots.values() for t in slots.values()
+            name = intent["name"]
+            for sample in [*intent.get("samples", []), *builtin_phrases.get(name, [])]:
+                texts.append(" ".join(self._read(self._typed(name, sample)).tokens))
+                labels.append(name)
+        self._known = {t for text in texts for t in text.split()} | {
+            s for k in self._values for s in k
         }
-
-        custom_df: dict[str, int] = defaultdict(int)
-        builtin_tokens: set[str] = set()
-        for intent, intent_samples in raw.items():
-            tokens = {t for s in intent_samples for t in s}
-            if intent.startswith("AMAZON."):
-                builtin_tokens |= tokens
-            else:
-                for token in tokens:
-                    custom_df[token] += 1
-        generic = {stem(g) for g in self.lang.generic}
-        self.topic_words = frozenset(
-            t
-            for t, c in custom_df.items()
-            if c >= TOPIC_MIN_INTENTS
-            and t not in builtin_tokens
-            and t not in self.lang.stopwords
-            and t not in generic
-            and not t.startswith("{")
+        self._slot_types = sorted(
+            {t for slots in self.intent_slots.values() for t in slots.values()}
         )
-
-        self._scoring = SampleIndex(raw, {stem(w) for w in self.lang.neutral}, self.topic_words)
-        ignorable = self.lang.stopwords | self._scoring.neutral
-        self._domain = Domain(self.lang, known_stems, ignorable, self.topic_words)
-        self._speller = Speller(self._vocab, self.lang.stopwords)
+        for line in offtopic:
+            texts.append(" ".join(self._read(line).tokens))
+            labels.append(FALLBACK)
+        self._classifier = _Classifier(texts, labels)
 
     @classmethod
     def from_model(cls, model: str | Path | Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> NLU:
@@ -155,12 +130,12 @@ class NLU:
         if not isinstance(model, Mapping):
             model = json.loads(Path(model).read_text(encoding="utf-8"))
         rules = language(lang)
-        return cls(model, load_builtin_phrases(rules.code), rules)
+        return cls(model, load_builtin_phrases(rules.code), rules, load_offtopic(rules.code))
 
     @classmethod
     def for_locale(cls, locale: str = "en-US") -> NLU:
         """Build from the project's interaction model for a locale, in its language."""
-        return cls.from_model(MODEL_DIR / f"{locale}.json", locale)
+        return cls.from_model(model_path(locale), locale)
 
     def slot_types(self, intent: str) -> dict[str, str]:
         """Slot names and their types declared on an intent."""
@@ -171,150 +146,140 @@ class NLU:
         return self.ranked(text)[0]
 
     def ranked(self, text: str) -> tuple[Parse, list[tuple[str, float]]]:
-        """Understand one utterance; also every intent considered, with its score, best first."""
-        considered: dict[str, float] = {}
-        heard = [w for w in self.lang.words(text) if not w.startswith("{")]
-        ws = [self._speller.correct(w) for w in heard]
-        stems = [self.lang.stem(w) for w in ws]
-        spotted, tokens = self._spot_values(ws, stems)
-        if not tokens:
-            return Parse(FALLBACK), []
-        candidates = [(tokens, spotted, 1.0)]
-        candidates += self._capture_variants(ws, tokens, spotted)
-        best: tuple[float, str, dict[str, tuple[str, _Value | None]]] = (0.0, FALLBACK, {})
-        for variant, found, factor in candidates:
-            scores = self._scoring.scores(variant)
-            for name, value in scores.items():
-                considered[name] = max(considered.get(name, 0.0), value * factor)
-            score, intent = self._choose_intent(scores, found)
-            if score * factor > best[0]:
-                best = (score * factor, intent, found)
-        for score, intent in self._transfer_variants(tokens, spotted):
-            considered[intent] = max(considered.get(intent, 0.0), score * TRANSFER_PENALTY)
-            if score * TRANSFER_PENALTY > best[0]:
-                best = (score * TRANSFER_PENALTY, intent, spotted)
-        score, intent, found = best
-        ranking = sorted(((n, round(v, 3)) for n, v in considered.items()), key=lambda c: -c[1])
-        if (
-            not self._named_phrase(intent, found)
-            and (score < MIN_SCORE or not self._domain.in_domain(tokens, spotted))
-        ) or (not intent.startswith("AMAZON.") and self._domain.names_elsewhere(heard, stems)):
-            return Parse(FALLBACK, {}, round(score, 3)), ranking
-        slots = {}
-        for slot_name, slot_type in self.intent_slots.get(intent, {}).items():
-            if slot_type in found:
-                heard, value = found[slot_type]
-                slots[slot_name] = SlotMatch(
-                    name=slot_name,
-                    type=slot_type,
-                    value=heard,
-                    id=value.id if value else None,
-                    resolved_name=value.name if value else None,
-                )
-        return Parse(intent, slots, round(score, 3)), ranking
+        """Understand one utterance; also every intent considered, with its score, best first.
 
-    def _choose_intent(
-        self, scores: Mapping[str, float], found: Mapping[str, Any]
-    ) -> tuple[float, str]:
-        """The best intent, preferring a close runner-up that takes the slot value heard."""
-        if not scores:
-            return 0.0, FALLBACK
-        intent = max(scores, key=scores.__getitem__)
-        takers = [i for i in scores if found.keys() & set(self.intent_slots.get(i, {}).values())]
-        if takers and intent not in takers:
-            taker = max(takers, key=scores.__getitem__)
-            if scores[taker] >= scores[intent] - SLOT_PREFERENCE_MARGIN:
-                intent = taker
-        return scores[intent], intent
-
-    def _sample_stems(self, intent: str, ws: list[str]) -> list[str]:
-        """Normalise a sample: slot references and literal slot values become type placeholders."""
-        slot_types = self.intent_slots.get(intent, {})
-        plain = [f"{{{slot_types.get(w[1:-1], w[1:-1])}}}" if w.startswith("{") else w for w in ws]
-        return self._spot_values(plain, [self.lang.stem(w) for w in plain])[1]
-
-    def _spot_values(
-        self, ws: list[str], stems: list[str]
-    ) -> tuple[dict[str, tuple[str, _Value | None]], list[str]]:
-        """Replace the longest slot-value phrases by type placeholders; return what was found."""
-        found: dict[str, tuple[str, _Value | None]] = {}
-        out: list[str] = []
-        i = 0
-        while i < len(stems):
-            if stems[i] not in self._value_starts:
-                out.append(stems[i])
-                i += 1
-                continue
-            for size in range(min(self._max_value_len, len(stems) - i), 0, -1):
-                value = self._values.get(tuple(stems[i : i + size]))
-                if value is not None:
-                    found.setdefault(value.type, (" ".join(ws[i : i + size]), value))
-                    out.append(f"{{{value.type}}}")
-                    i += size
-                    break
-            else:
-                out.append(stems[i])
-                i += 1
-        return found, out
-
-    def _transfer_variants(
-        self, tokens: list[str], spotted: Mapping[str, Any]
-    ) -> Iterable[tuple[float, str]]:
-        """Carrier phrases shared between slot intents: "is it {cause}" also serves a tip.
-
-        The value heard is read as another slot type; if an intent taking that type matches
-        best, the intent taking the value's own type is meant.
+        Besides the words as heard, each run of words the model has never seen is also read as a
+        value of each slot type ("should i take {Remedy} for cramps"): the best reading wins, a
+        little less convinced, when its intent takes that slot.
         """
-        if len(spotted) != 1:
-            return
-        heard_type = next(iter(spotted))
-        takers = [i for i, slots in self.intent_slots.items() if heard_type in slots.values()]
-        if len(takers) != 1:
-            return
-        for other in sorted({t for slots in self.intent_slots.values() for t in slots.values()}):
-            if other == heard_type:
-                continue
-            variant = [f"{{{other}}}" if t == f"{{{heard_type}}}" else t for t in tokens]
-            scores = self._scoring.scores(variant)
-            if scores:
-                intent = max(scores, key=scores.__getitem__)
-                if other in self.intent_slots[intent].values():
-                    yield scores[intent], takers[0]
+        reading = self._read(text)
+        if not reading.tokens:
+            return Parse(FALLBACK), []
+        readings = [(reading.tokens, None, 1.0), *self._captures(reading)]
+        rows = self._classifier.probabilities([" ".join(tokens) for tokens, _, _ in readings])
+        best = (-1.0, FALLBACK, None, rows[0])
+        for (_, capture, factor), row in zip(readings, rows, strict=True):
+            top = int(np.argmax(row))
+            intent = self._classifier.classes[top]
+            takes = capture is None or capture[0] in self.intent_slots.get(intent, {}).values()
+            if takes and row[top] * factor > best[0]:
+                best = (float(row[top] * factor), intent, capture, row)
+        score, intent, capture, row = round(best[0], 3), best[1], best[2], best[3]
+        scores = sorted(zip(self._classifier.classes, row, strict=True), key=lambda c: -c[1])
+        ranking = [(name, round(float(p), 3)) for name, p in scores if name != FALLBACK][:5]
+        if intent == FALLBACK or score < MIN_CONFIDENCE:
+            return Parse(FALLBACK, {}, score), ranking
+        return Parse(intent, self._slots(intent, reading, capture), score), ranking
 
-    def _capture_variants(
-        self, ws: list[str], tokens: list[str], spotted: dict[str, tuple[str, _Value | None]]
-    ) -> Iterable[tuple[list[str], dict[str, tuple[str, _Value | None]], float]]:
-        """Variants reading a run of unknown words as an unresolved value of a slot type."""
-        if len(ws) != len(tokens):
-            return
-        slot_types = sorted({t for slots in self.intent_slots.values() for t in slots.values()})
+    def _captures(self, reading: _Reading) -> list[tuple[list[str], tuple[str, str] | None, float]]:
+        """Readings with one run of unknown words taken as a value of a slot type not heard."""
+        tokens, out = reading.tokens, []
+        unknown = [t not in self._known and t not in self.lang.stopwords for t in tokens]
+        if all(unknown):  # nothing the model knows: no slot to put the words in
+            return out
         i = 0
         while i < len(tokens):
             j = i
-            while j < len(tokens) and self._domain.is_unknown(tokens[j]):
+            while j < len(tokens) and unknown[j]:
                 j += 1
-            modifier = j < len(tokens) and tokens[j] in self.topic_words  # "nocturnal cramps"
-            if i < j <= i + MAX_CAPTURE_WORDS and not modifier:
-                for slot_type in (t for t in slot_types if t not in spotted):
-                    variant = [*tokens[:i], f"{{{slot_type}}}", *tokens[j:]]
-                    found = {**spotted, slot_type: (" ".join(ws[i:j]), None)}
-                    yield variant, found, CAPTURE_PENALTY
-            i = max(j, i + 1)
+            if 0 < j - i <= MAX_CAPTURE_WORDS:
+                heard = " ".join(reading.words[reading.spans[i][0] : reading.spans[j - 1][1]])
+                for kind in (k for k in self._slot_types if k not in reading.found):
+                    out.append(([*tokens[:i], f"{{{kind}}}", *tokens[j:]], (kind, heard), CAPTURE))
+            i = j + 1
+        return out
 
-    def _named_phrase(self, intent: str, found: Mapping[str, tuple[str, _Value | None]]) -> bool:
-        """A known value of several content words ("chest pain", "blood clot") that the intent
-        takes: said in full, it vouches for the request whatever else is said."""
-        takes = set(self.intent_slots.get(intent, {}).values())
-        return any(
-            value is not None
-            and kind in takes
-            and sum(w not in self.lang.stopwords for w in heard.split()) >= MIN_PHRASE_WORDS
-            for kind, (heard, value) in found.items()
+    def _typed(self, intent: str, sample: str) -> str:
+        """A sample with each `{slot}` reference written as its type, `{Type}`."""
+        slots = self.intent_slots.get(intent, {})
+        return " ".join(
+            f"{{{slots.get(w[1:-1], w[1:-1])}}}" if w.startswith("{") else w for w in sample.split()
         )
+
+    def _read(self, text: str) -> _Reading:
+        """Stem the words and put a placeholder for each longest slot value found."""
+        words = self.lang.words(text)
+        stems = [self.lang.stem(w) for w in words]
+        reading = _Reading(words, [], [], {})
+        i = 0
+        while i < len(stems):
+            size, values = next(
+                (
+                    (n, self._values[tuple(stems[i : i + n])])
+                    for n in range(min(self._longest, len(stems) - i), 0, -1)
+                    if tuple(stems[i : i + n]) in self._values
+                ),
+                (1, []),
+            )
+            heard = " ".join(words[i : i + size])
+            for value in values:
+                reading.found.setdefault(value.type, (heard, value))
+            for token in [f"{{{v.type}}}" for v in values] or [stems[i]]:
+                reading.tokens.append(token)
+                reading.spans.append((i, i + size))
+            i += size
+        return reading
+
+    def _slots(
+        self, intent: str, reading: _Reading, capture: tuple[str, str] | None
+    ) -> dict[str, SlotMatch]:
+        """The intent's slots: the values spotted for their types, and the words captured."""
+        slots = {}
+        for name, kind in self.intent_slots.get(intent, {}).items():
+            if kind in reading.found:
+                heard, value = reading.found[kind]
+                slots[name] = SlotMatch(name, kind, heard, value.id, value.name)
+            elif capture is not None and capture[0] == kind:
+                slots[name] = SlotMatch(name, kind, capture[1])
+        return slots
+
+
+class _Classifier:
+    """A linear SVM over the word and character n-grams of stemmed texts, its scores calibrated
+    into probabilities (Platt scaling on three folds); scikit-learn fits it, and a parse is one
+    sparse product (the fitted pipeline's own `predict_proba` costs a millisecond more)."""
+
+    def __init__(self, texts: list[str], labels: list[str]) -> None:
+        """Fit on the texts (stems and placeholders, space-separated) and their intents."""
+        from scipy.sparse import hstack
+        from sklearn import config_context
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.svm import LinearSVC
+
+        self._hstack, self._config = hstack, config_context
+        self._features = [
+            TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2),
+        ]
+        matrix = hstack([f.fit_transform(texts) for f in self._features]).tocsr()
+        svm = LinearSVC(C=REGULARISATION)
+        fitted = CalibratedClassifierCV(svm, cv=3, ensemble=False).fit(matrix, labels)
+        calibrated = fitted.calibrated_classifiers_[0]
+        self.classes = [str(c) for c in fitted.classes_]
+        self._weights = calibrated.estimator.coef_.T.copy()
+        self._bias = calibrated.estimator.intercept_
+        self._slope = np.array([c.a_ for c in calibrated.calibrators])
+        self._offset = np.array([c.b_ for c in calibrated.calibrators])
+
+    def probabilities(self, texts: list[str]) -> Any:
+        """Each class's probability (columns, in the order of `classes`) for each text (rows)."""
+        with self._config(assume_finite=True, skip_parameter_validation=True):
+            rows = self._hstack([f.transform(texts) for f in self._features]).tocsr()
+        margins = np.asarray(rows @ self._weights) + self._bias
+        sigmoid = 1.0 / (1.0 + np.exp(self._slope * margins + self._offset))
+        return sigmoid / sigmoid.sum(axis=1, keepdims=True)
 
 
 def load_builtin_phrases(lang: str = DEFAULT_LANGUAGE) -> dict[str, list[str]]:
     """Native phrasings of Alexa's built-in intents in a language, expanded from their templates."""
-    with (BUILTIN_PHRASES / f"builtin_phrases_{lang}.toml").open("rb") as fh:
-        data = tomllib.load(fh)
-    return {name: expand_all(spec["samples"]) for name, spec in data["intents"].items()}
+    text = resources.files(__package__).joinpath(f"builtin_phrases_{lang}.toml").read_text("utf-8")
+    return {
+        name: expand_all(spec["samples"]) for name, spec in tomllib.loads(text)["intents"].items()
+    }
+
+
+def load_offtopic(lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    """The shipped everyday off-topic requests in a language, Fallback's training set."""
+    text = resources.files(__package__).joinpath(f"offtopic_{lang}.txt").read_text("utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
+from skill.model.language import fold
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Session, Slot
 from skill.simulator.nlu import NLU
-from skill.simulator.textnorm import fold
 
 # The simulator's user unless `--user-id` names another: stable, so that the visits it makes
 # are remembered from one `make run` to the next (README, "Remembering users").
@@ -25,8 +26,9 @@ class SimulatorError(Exception):
 
 
 def normalise(text: str) -> str:
-    """Lower-case words only, without accents, as a speech recogniser would hear them."""
-    text = fold(text).replace("\u2019", "'").replace("_", " ")
+    """Lower-case words only, accents kept, as a speech recogniser writes them (Alexa's Spanish
+    recogniser writes "cuéntame más", and the NLU's stemming needs the accents)."""
+    text = unicodedata.normalize("NFC", text.lower()).replace("\u2019", "'").replace("_", " ")
     return " ".join(re.sub(r"[^\w']+", " ", text).split())
 
 
@@ -67,7 +69,7 @@ class Turn:
         """Filled slots: the words heard and the resolved id (None when nothing matched)."""
         slots = self.exchange.request["request"].get("intent", {}).get("slots", {})
         return {
-            name: {"value": slot["value"], "id": _resolved_id(slot)}
+            name: {"value": slot["value"], "id": resolved_id(slot)}
             for name, slot in slots.items()
             if slot.get("value") is not None
         }
@@ -122,7 +124,7 @@ class Turn:
         }
 
 
-def _resolved_id(slot: dict[str, Any]) -> str | None:
+def resolved_id(slot: dict[str, Any]) -> str | None:
     for authority in slot.get("resolutions", {}).get("resolutionsPerAuthority", []):
         if authority.get("status", {}).get("code") == "ER_SUCCESS_MATCH":
             return authority["values"][0]["value"]["id"]
@@ -145,9 +147,16 @@ class Simulator:
     """Turns typed lines into Alexa request envelopes and sends them through the Lambda handler."""
 
     def __init__(
-        self, locale: str = "en-US", skill_id: str | None = None, user_id: str | None = None
+        self,
+        locale: str = "en-US",
+        skill_id: str | None = None,
+        user_id: str | None = None,
+        persistence: str | None = None,
     ) -> None:
+        """A simulated device for a locale; `persistence` ("none", "sqlite:PATH") overrides
+        `PERSISTENCE` and the local default."""
         self.locale = locale
+        self.persistence = persistence
         self.skill_id = skill_id or os.environ.get("SKILL_ID") or envelopes.DEFAULT_SKILL_ID
         self.user_id = user_id or DEFAULT_USER_ID
         self.session: Session | None = None
@@ -155,7 +164,7 @@ class Simulator:
             self.nlu = nlu_for(locale)
         except FileNotFoundError as exc:
             raise SimulatorError(f"no interaction model for locale {locale!r}: {exc}") from None
-        name = re.escape(normalise(self.nlu.invocation_name))
+        name = re.escape(fold(normalise(self.nlu.invocation_name)))
         words = {key: _choice(phrases) for key, phrases in self.nlu.lang.invocation.items()}
         self._launch = re.compile(
             rf"(?:{words['launch']}) {name}(?: (?:{words['then']}) (?P<rest>.+))?"
@@ -171,7 +180,10 @@ class Simulator:
         from skill.factory import create_skill_builder
         from skill.persistence import LOCAL_DEFAULT
 
-        return create_skill_builder(default_persistence=LOCAL_DEFAULT).lambda_handler()
+        builder = create_skill_builder(
+            default_persistence=LOCAL_DEFAULT, persistence=self.persistence
+        )
+        return builder.lambda_handler()
 
     @property
     def session_open(self) -> bool:
@@ -180,20 +192,39 @@ class Simulator:
 
     def say(self, line: str) -> Turn:
         """Send what a user said; words Alexa cannot make out go to the NLU and fall back."""
-        words = re.sub(r"^(?:(?:hey|oye) )?alexa\b ?", "", normalise(line))
-        invocation = self._launch.fullmatch(words) or self._ask.fullmatch(words)
-        closed = self.end_session() if invocation is not None else None
-        if invocation is not None:
-            words = invocation["rest"] or ""
+        invoked, words = self._heard_words(line)
+        closed = self.end_session() if invoked else None
         if not self.session_open:
             self.session = self._new_session()
         assert self.session is not None
-        considered: tuple[tuple[str, float], ...] = ()
-        if invocation is not None and not words:
-            request = envelopes.launch(self.session)
-        else:
-            request, considered = self._intent_request(self.session, words)
+        request, considered = self._request(self.session, invoked, words)
         return Turn(line.strip(), self._send(request), closed, considered)
+
+    def hear(self, line: str) -> dict[str, Any]:
+        """The request Alexa would send for a typed line, without sending it or changing the
+        session: what `say` understands, for checking understanding alone."""
+        invoked, words = self._heard_words(line)
+        open_session = self.session if self.session_open and not invoked else None
+        return self._request(open_session or self._new_session(), invoked, words)[0]
+
+    def _heard_words(self, line: str) -> tuple[bool, str]:
+        """Whether the line invokes the skill ("ask leg cramp helper ..."), and the words left
+        for the NLU: lower case, accents kept, as a recogniser writes them."""
+        words = re.sub(r"^(?:(?:hey|oye) )?alexa\b ?", "", normalise(line))
+        folded = fold(words)  # invocation phrases match with or without accents
+        invocation = self._launch.fullmatch(folded) or self._ask.fullmatch(folded)
+        if invocation is None:
+            return False, words
+        rest = (invocation["rest"] or "").split()
+        return True, " ".join(words.split()[len(words.split()) - len(rest) :])
+
+    def _request(
+        self, session: Session, invoked: bool, words: str
+    ) -> tuple[dict[str, Any], tuple[tuple[str, float], ...]]:
+        """A LaunchRequest for a bare invocation, else the IntentRequest for the words."""
+        if invoked and not words:
+            return envelopes.launch(session), ()
+        return self._intent_request(session, words)
 
     def end_session(self, reason: str = "USER_INITIATED") -> Exchange | None:
         """Close an open session with a SessionEndedRequest, as Alexa does; None if none is open."""
