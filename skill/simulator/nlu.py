@@ -35,6 +35,7 @@ MIN_CONFIDENCE = 0.3  # tuned on the development sets in bench/data
 MAX_CAPTURE_WORDS = 3  # longest run of unknown words heard as a value that does not resolve
 CAPTURE = 0.9  # a reading with words taken as an unresolved value is a little less convincing
 REGULARISATION = 1.0  # the classifier's C: higher fits the samples more closely
+WORDS, LETTERS = (1, 2), (3, 5)  # n-grams of stems, and of their letters (unseen words, typos)
 
 
 @dataclass(frozen=True)
@@ -149,21 +150,25 @@ class NLU:
         """Understand one utterance; also every intent considered, with its score, best first.
 
         Besides the words as heard, each run of words the model has never seen is also read as a
-        value of each slot type ("should i take {Remedy} for cramps"): the best reading wins, a
-        little less convinced, when its intent takes that slot.
+        value of each slot type ("should i take {Remedy} for cramps"): when the words as heard are
+        in domain, the best reading wins, a little less convinced, if its intent takes that slot.
         """
         reading = self._read(text)
         if not reading.tokens:
             return Parse(FALLBACK), []
         readings = [(reading.tokens, None, 1.0), *self._captures(reading)]
         rows = self._classifier.probabilities([" ".join(tokens) for tokens, _, _ in readings])
-        best = (-1.0, FALLBACK, None, rows[0])
-        for (_, capture, factor), row in zip(readings, rows, strict=True):
-            top = int(np.argmax(row))
-            intent = self._classifier.classes[top]
-            takes = capture is None or capture[0] in self.intent_slots.get(intent, {}).values()
-            if takes and row[top] * factor > best[0]:
-                best = (float(row[top] * factor), intent, capture, row)
+        best = (
+            float(rows[0].max()),
+            self._classifier.classes[int(rows[0].argmax())],
+            None,
+            rows[0],
+        )
+        for (_, capture, factor), row in zip(readings[1:], rows[1:], strict=True):
+            intent = self._classifier.classes[int(row.argmax())]
+            takes = capture is not None and capture[0] in self.intent_slots.get(intent, {}).values()
+            if best[1] != FALLBACK and takes and row.max() * factor > best[0]:
+                best = (float(row.max() * factor), intent, capture, row)
         score, intent, capture, row = round(best[0], 3), best[1], best[2], best[3]
         scores = sorted(zip(self._classifier.classes, row, strict=True), key=lambda c: -c[1])
         ranking = [(name, round(float(p), 3)) for name, p in scores if name != FALLBACK][:5]
@@ -249,8 +254,8 @@ class _Classifier:
 
         self._hstack, self._config = hstack, config_context
         self._features = [
-            TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True),
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2),
+            TfidfVectorizer(token_pattern=r"\S+", ngram_range=WORDS, sublinear_tf=True),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=LETTERS, sublinear_tf=True, min_df=2),
         ]
         matrix = hstack([f.fit_transform(texts) for f in self._features]).tocsr()
         svm = LinearSVC(C=REGULARISATION)
