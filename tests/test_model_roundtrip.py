@@ -59,3 +59,24 @@ def test_every_sample_reaches_its_intent(locale: str) -> None:
             misses.append(f"{utterance!r}: {intent} {slots} -> {got_intent} {got}")
     print(f"{locale}: {len(misses)} of {len(samples)} samples miss", *misses, sep="\n  ")
     assert len(misses) <= MAX_MISSES * len(samples), "\n".join(misses)
+
+
+@pytest.mark.parametrize("locale", ["es-US", "es-MX", "es-ES"])
+@pytest.mark.parametrize(
+    ("line", "intent", "slot", "value_id"),
+    [
+        ("cuéntame más", "MoreDetailIntent", None, None),
+        ("háblame del frío", "CauseDetailIntent", "cause", "COLD"),
+        ("háblame de los zapatos", "TipDetailIntent", "tip", "FOOTWEAR"),
+        ("Cuéntame más, por favor.", "MoreDetailIntent", None, None),
+        ("se me subió el gemelo", "CrampReliefIntent", None, None),
+    ],
+)
+def test_spanish_typed_with_accents_is_understood_as_spoken(
+    locale: str, line: str, intent: str, slot: str | None, value_id: str | None
+) -> None:
+    """What the terminal and the web page send keeps its accents, as Alexa's recogniser does."""
+    turn = Simulator(locale=locale, persistence="none").say(line)
+    assert turn.intent == intent
+    if slot is not None:
+        assert turn.slots[slot]["id"] == value_id
