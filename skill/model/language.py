@@ -1,8 +1,8 @@
 """How a language's utterances become words and stems: contractions, fillers, accents, stemming.
 
-The rules of each language are data (`skill/model/language_<code>.toml`); stemming is Snowball's,
-from snowballstemmer. The model generator uses them to tell varied samples from near-duplicates,
-the simulator's NLU to read what people say.
+Each language's rules are data (`skill/model/language_<code>.toml`); stemming is Snowball's. The
+model generator uses them to tell varied samples from near-duplicates, the simulator's NLU to
+read what people say.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from typing import Any
 import snowballstemmer
 
 DEFAULT_LANGUAGE = "en"
-MIN_CLITIC_BASE = 2  # "dímelo" -> "di": what is left of a word once its pronouns are off
 _TOKEN = re.compile(r"\{[A-Za-z_]+\}|[^\W_]+(?:'[^\W_]+)*")
 _SEPARATORS = re.compile(r"[-_.,!?;:\"()\u00bf\u00a1]+")
 
@@ -29,58 +28,38 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(fold(text).split())
-
-
 @dataclass(frozen=True)
 class Language:
     """How one language's utterances become comparable words and stems."""
 
     code: str
-    stemmer_name: str
+    rules: dict[str, Any]
     fillers: frozenset[str]
     stopwords: frozenset[str]
-    whole_words: dict[str, tuple[str, ...]]
-    suffixes: dict[str, str]
-    is_after: frozenset[str]
     irregular: dict[str, str]
-    clitics: tuple[str, ...]
-    clitic_hosts: tuple[str, ...]
-    invocation: dict[str, list[str]]
     _stems: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_data(cls, code: str, data: dict[str, Any]) -> Language:
-        """Build from a parsed `language_<code>.toml`."""
-        stemmer = _snowball(data["stemmer"])
+        """Build from a parsed `language_<code>.toml`; irregular verbs' forms stem as their
+        infinitive ("dame" -> "dar")."""
         irregular = {fold(k): fold(v) for k, v in data.get("irregular", {}).items()}
-        for infinitive, forms in data.get("verb_forms", {}).items():  # "dame" -> dar's stem
-            irregular.update(
-                dict.fromkeys(
-                    fold(f"{infinitive} {forms}").split(), fold(stemmer.stemWord(infinitive))
-                )
-            )
-        return cls(
-            code=code,
-            stemmer_name=data["stemmer"],
-            fillers=_words(data["fillers"]),
-            stopwords=_words(data["stopwords"]),
-            whole_words={fold(k): tuple(fold(v).split()) for k, v in data["whole_words"].items()},
-            suffixes=dict(data.get("suffixes", {})),
-            is_after=_words(data.get("is_after", "")),
-            irregular=irregular,
-            clitics=tuple(sorted(data.get("clitics", "").split(), key=len, reverse=True)),
-            clitic_hosts=tuple(data.get("clitic_hosts", "").split()),
-            invocation={k: [fold(w) for w in v] for k, v in data["invocation"].items()},
-        )
+        for infinitive, forms in data.get("verb_forms", {}).items():
+            stem = fold(_snowball(data["stemmer"]).stemWord(infinitive))
+            irregular |= dict.fromkeys(fold(f"{infinitive} {forms}").split(), stem)
+        words = {k: frozenset(fold(data[k]).split()) for k in ("fillers", "stopwords")}
+        return cls(code, data, words["fillers"], words["stopwords"], irregular)
+
+    @property
+    def invocation(self) -> dict[str, list[str]]:
+        """How a user opens the skill: launch, ask, connectors and then words."""
+        return {k: [fold(w) for w in v] for k, v in self.rules["invocation"].items()}
 
     def words(self, text: str) -> list[str]:
         """Lower-case words, contractions expanded, fillers and punctuation gone; accents stay,
         for the stemmer ("ayudaría"), and `{slot}` references pass through."""
-        text = _SEPARATORS.sub(" ", text.replace("\u2019", "'"))
         out: list[str] = []
-        for raw in _TOKEN.findall(text):
+        for raw in _TOKEN.findall(_SEPARATORS.sub(" ", text.replace("\u2019", "'"))):
             if raw.startswith("{"):
                 out.append(raw)
                 continue
@@ -89,24 +68,27 @@ class Language:
         return out
 
     def _unclitic(self, token: str) -> str:
-        """Without pronouns an accent shows are attached ("repítemelo" -> "repite")."""
+        """Without pronouns an accent shows are attached ("repítemelo" -> "repite"), from what
+        ends like a verb form."""
         if fold(token) == token:
             return token
-        for ending in self.clitics:
+        for ending in sorted(self.rules.get("clitics", "").split(), key=len, reverse=True):
             base = token[: -len(ending)]
-            if token.endswith(ending) and len(base) >= MIN_CLITIC_BASE:
-                return base if fold(base).endswith(self.clitic_hosts) else token
+            if token.endswith(ending) and len(base) >= 2:
+                hosts = tuple(self.rules["clitic_hosts"].split())
+                return base if fold(base).endswith(hosts) else token
         return token
 
     def expand_contractions(self, word: str) -> list[str]:
         """Split a contraction into plain words ("what's" -> "what is", "del" -> "de el")."""
-        if fold(word) in self.whole_words:
-            return list(self.whole_words[fold(word)])
-        for suffix, full in self.suffixes.items():
+        whole = self.rules["whole_words"]
+        if fold(word) in whole:
+            return fold(whole[fold(word)]).split()
+        for suffix, full in self.rules.get("suffixes", {}).items():
             if word.endswith(suffix) and len(word) > len(suffix):
                 base = word[: -len(suffix)]
-                if suffix == "'s":
-                    return [base, full] if base in self.is_after else [base]
+                if suffix == "'s":  # "what's" is "what is", "john's" is "john"
+                    return [base, full] if base in self.rules["is_after"].split() else [base]
                 return [base, full]
         return [word.replace("'", "")]
 
@@ -115,13 +97,13 @@ class Language:
         stopwords stay as they are (folded)."""
         if word not in self._stems:
             folded = fold(word)
-            if word.startswith("{"):
-                self._stems[word] = word
-            elif word.isdigit() or folded in self.stopwords:
-                self._stems[word] = folded
+            if word.startswith("{") or word.isdigit() or folded in self.stopwords:
+                stem = word if word.startswith("{") else folded
             else:
-                stem = self.irregular.get(folded) or _snowball(self.stemmer_name).stemWord(word)
-                self._stems[word] = fold(stem)
+                stem = self.irregular.get(folded) or fold(
+                    _snowball(self.rules["stemmer"]).stemWord(word)
+                )
+            self._stems[word] = stem
         return self._stems[word]
 
     def stems(self, text: str) -> list[str]:
@@ -129,7 +111,7 @@ class Language:
         return [self.stem(w) for w in self.words(text)]
 
     def content_key(self, text: str) -> frozenset[str]:
-        """The stems that carry meaning: samples with the same key differ only in fillers and
+        """The stems that carry meaning: two samples with one key differ only in fillers and
         function words."""
         return frozenset(s for s in self.stems(text) if s not in self.stopwords)
 
