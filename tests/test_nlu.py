@@ -240,12 +240,13 @@ def test_benchmark_reports_accuracy_against_the_exact_matcher(tmp_path: Path) ->
     from bench import nlu_accuracy
 
     args = ["--repeat", "1", "--loads", "1", "--cold-runs", "1", "--sets", "heldout_en-US"]
+    args.append("--baseline")
     assert nlu_accuracy.main([*args, "--out", str(tmp_path)]) == 0
     report = json.loads((tmp_path / "nlu_accuracy.json").read_text())
     results = report["results"]
     nlu, exact = results["heldout_en-US/nlu"], results["heldout_en-US/exact baseline"]
     assert nlu["in_domain_accuracy"] >= TARGET > exact["in_domain_accuracy"]
-    assert nlu["latency_p95_ms"] > 0 and report["load_cold_process_median_ms"] > 0
+    assert nlu["latency_p99_ms"] > 0 and report["load_cold_process_median_ms"] > 0
 
 
 _CACHE: dict[str, NLU] = {}
