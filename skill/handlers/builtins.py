@@ -71,12 +71,9 @@ class HelpIntentHandler(IntentHandler):
 
 
 class FallbackIntentHandler(IntentHandler):
-    """Says what the skill can do when the request is outside it, and keeps listening.
+    """Says what the skill can do, keeps listening, and ends with the emergency number."""
 
-    Alexa sends no words with a Fallback, so a red flag the model missed lands here: the answer
-    always ends with the emergency number.
-    """
-
+    # Alexa sends no words with a Fallback, so a red flag the model missed lands here.
     intents = ("AMAZON.FallbackIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
