@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Deploy the skill to AWS in each region Alexa calls from: the same stack everywhere (Serverless:
-# the Lambda with its Alexa trigger), the audio hosting and the MP3 clips once, with the us-east-1
-# stack (AWS CLI), then the skill package with every deployed region's endpoint.
+# the Lambda with its Alexa trigger), the audio hosting, the MP3 clips and beside them the privacy
+# policy pages once, with the us-east-1 stack (AWS CLI), then the skill package with every
+# deployed region's endpoint and every locale's privacy policy address.
 # Needs AWS credentials, the AWS CLI v2 and SKILL_ID.
 # Usage: scripts/deploy.sh [--stage S] [--regions "us-east-1 eu-west-1 us-west-2"]  (default: all)
 set -euo pipefail
@@ -43,14 +44,20 @@ output() {
 outputs = json.load(open(sys.argv[1]))["Stacks"][0]["Outputs"]
 print(next(o["OutputValue"] for o in outputs if o["OutputKey"] == sys.argv[2]))' "$(outputs "$1")" "$2"
 }
-# Upload new and changed clips (only MP3s: the Lambda zip carries the manifest), remove
-# clips that no longer exist, and drop CloudFront's cached copies when anything changed.
+# Upload new and changed clips (only MP3s: the Lambda zip carries the manifest) and the privacy
+# pages (privacy/*.html, served as <AudioBaseUrl>/privacy/<language>.html: the one prefix the
+# distribution may read), remove what no longer exists, and drop CloudFront's cached copies when
+# anything changed. Each sync's filters also limit what its --delete removes.
 sync_audio() {
-  local bucket changes
+  local bucket changes pages
   bucket="$(output "$audio_region" AudioBucketName)"
   changes="$(aws s3 sync audio/ "s3://$bucket/audio/" --region "$audio_region" --delete \
     --no-progress --exclude '*' --include '*.mp3' --content-type audio/mpeg \
     --cache-control 'max-age=86400')"
+  pages="$(aws s3 sync privacy/ "s3://$bucket/audio/privacy/" --region "$audio_region" --delete \
+    --no-progress --exclude '*' --include '*.html' --content-type 'text/html; charset=utf-8' \
+    --cache-control 'max-age=3600')"
+  changes="$(printf '%s\n%s' "$changes" "$pages")"
   printf '%s\n' "$changes"
   if grep -qE '^(upload|delete):' <<<"$changes"; then
     aws cloudfront create-invalidation --distribution-id "$(output "$audio_region" AudioDistributionId)" \
@@ -95,4 +102,5 @@ for region in "${described[@]}"; do
   echo "Lambda endpoint in $region: $(output "$region" SkillFunctionArn)"
 done
 echo "Clips served from: $(output "$audio_region" AudioBaseUrl)"
+echo "Privacy policies: $(output "$audio_region" AudioBaseUrl)/privacy/en.html and .../es.html"
 echo "Next: make deploy-skill (ASK CLI) sends build/skill-package to Alexa."

@@ -2,11 +2,13 @@
 
 A locale's words are `skill/content/<language>.toml` with `skill/content/<locale>.toml` (when it
 exists) deep-merged on top, and its emergency number from `skill/content/locales.toml` put in for
-`{emergency}`. Nothing is read at import: a locale loads on its first request.
+`{emergency}` (as spoken, or as written on cards). Nothing is read at import: a locale loads on
+its first request.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +22,8 @@ DEFAULT_LOCALE = "en-US"
 # locale answers for an unknown locale of that language.
 SUPPORTED_LOCALES = ("en-US", "en-CA", "en-GB", "en-AU", "en-IN", "es-US", "es-MX", "es-ES")
 EMERGENCY = "{emergency}"
+CARD_KEY = "card"  # card text, read rather than heard, gets the number as written
+_WORD = re.compile(r"[^\W_]+")
 
 CAUSE_IDS = ("FATIGUE", "COLD", "LOW_CALCIUM", "BLOOD_FLOW")
 TIP_IDS = ("FOOTWEAR", "BEDDING", "STRETCHING", "HYDRATION")
@@ -65,6 +69,7 @@ PROMPT_KEYS = (
     "help_tips",
     "help_causes",
     "fallback",
+    "fallback_emergency",
     "goodbye",
     "okay",
     "goodnight",
@@ -72,6 +77,7 @@ PROMPT_KEYS = (
     "routine_again",
     "offer_what_else",
     "emergency",
+    "urgent_legs",
     "error",
 )
 # Prompts with a `{placeholder}`, filled at run time (so never pre-rendered as clips).
@@ -96,11 +102,15 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class LocaleSettings:
-    """What differs per locale beyond words: the emergency number and where it is right."""
+    """What differs per locale beyond words: the emergency number and where it is right.
+
+    `emergency` is how it is said; `card_emergency`, how cards write it (the same unless set).
+    """
 
     locale: str
     emergency: str
     countries: tuple[str, ...]
+    card_emergency: str
 
     @property
     def language(self) -> str:
@@ -141,7 +151,7 @@ class Content:
     routines: Mapping[str, Routine]
     remedies: Mapping[str, str]
     templates: Mapping[str, str]
-    red_flags: Mapping[str, frozenset[str]]
+    red_flags: Mapping[str, frozenset[str]]  # lower-case phrases, as written
 
     def item(self, kind: str, item_id: str) -> Item | None:
         """Any item by kind ("cause", "tip", "topic") and id, or None."""
@@ -212,6 +222,23 @@ def _routines(table: Mapping[str, Mapping[str, Any]]) -> dict[str, Routine]:
     return routines
 
 
+def phrase_words(text: str) -> tuple[str, ...]:
+    """The words of a text for matching what was heard: lower case, no accents, no apostrophes.
+
+    "Can't breathe" and "cant breathe" give the same words, and so do "coágulo" and "coagulo".
+    """
+    import unicodedata  # here, not at the top: only a request with slots needs it
+
+    folded = unicodedata.normalize("NFKD", text.lower().replace("'", "").replace("\u2019", ""))
+    return tuple(_WORD.findall("".join(c for c in folded if not unicodedata.combining(c))))
+
+
+def _phrases(kind: str, phrases: list[str]) -> frozenset[str]:
+    if not phrases or any(not phrase_words(p) for p in phrases):
+        raise ContentError(f"red_flags {kind}: every phrase needs a word")
+    return frozenset(" ".join(p.lower().split()) for p in phrases)
+
+
 def parse_content(locale: str, data: Mapping) -> Content:
     """Validate raw TOML data and build the typed content."""
     prompts = data.get("prompts", {})
@@ -232,7 +259,7 @@ def parse_content(locale: str, data: Mapping) -> Content:
             templates=MappingProxyType(_templates(data["templates"])),
             red_flags=MappingProxyType(
                 {
-                    k: frozenset(w.lower() for w in v)
+                    k: _phrases(k, v)
                     for k, v in _keyed("red_flags", data["red_flags"], RED_FLAG_KEYS).items()
                 }
             ),
@@ -254,19 +281,27 @@ def merge(base: Mapping, override: Mapping, where: str = "") -> dict:
     return merged
 
 
-def fill_emergency(data: Mapping[str, Any], emergency: str) -> dict[str, Any]:
-    """Every string in `data`, however deep, with `{emergency}` replaced by the locale's number."""
+def fill_emergency(
+    data: Mapping[str, Any], emergency: str, card_emergency: str | None = None
+) -> dict[str, Any]:
+    """Every string in `data`, however deep, with `{emergency}` replaced by the locale's number.
 
-    def filled(value: Any) -> Any:
+    Text under a `card` key gets `card_emergency` (the number as written), when it is given.
+    """
+
+    def filled(value: Any, number: str) -> Any:
         if isinstance(value, str):
-            return value.replace(EMERGENCY, emergency)
+            return value.replace(EMERGENCY, number)
         if isinstance(value, Mapping):
-            return {key: filled(inner) for key, inner in value.items()}
+            return {
+                key: filled(inner, card_emergency or number if key == CARD_KEY else number)
+                for key, inner in value.items()
+            }
         if isinstance(value, list):
-            return [filled(inner) for inner in value]
+            return [filled(inner, number) for inner in value]
         return value
 
-    return {key: filled(value) for key, value in data.items()}
+    return filled(data, emergency)
 
 
 def resolve_locale(locale: str | None) -> str:
@@ -293,7 +328,12 @@ def locale_settings() -> Mapping[str, LocaleSettings]:
         raise ContentError(f"locales.toml lists {sorted(data)}, want {sorted(SUPPORTED_LOCALES)}")
     return MappingProxyType(
         {
-            locale: LocaleSettings(locale, entry["emergency"], tuple(entry["countries"]))
+            locale: LocaleSettings(
+                locale,
+                entry["emergency"],
+                tuple(entry["countries"]),
+                entry.get("card_emergency", entry["emergency"]),
+            )
             for locale, entry in ((locale, data[locale]) for locale in SUPPORTED_LOCALES)
         }
     )
@@ -307,4 +347,5 @@ def load_content(locale: str = DEFAULT_LOCALE) -> Content:
     override = CONTENT_DIR / f"{settings.locale}.toml"
     if override.is_file():
         data = merge(data, _read(override))
-    return parse_content(settings.locale, fill_emergency(data, settings.emergency))
+    filled = fill_emergency(data, settings.emergency, settings.card_emergency)
+    return parse_content(settings.locale, filled)

@@ -1,6 +1,8 @@
 """What each locale must say in an emergency: the numbers from issue 10's table.
 
 en-GB also serves Ireland (999 and 112 work in both), en-AU also New Zealand (111).
+`NUMBERS` are the numbers as written (cards, listings); `SPOKEN_NUMBERS` as heard, each once:
+Australians hear "triple zero" for 000 (issue 16), every other number is read digit by digit.
 """
 
 NUMBERS = {
@@ -13,3 +15,4 @@ NUMBERS = {
     "es-MX": ["911"],
     "es-ES": ["112"],
 }
+SPOKEN_NUMBERS = {**NUMBERS, "en-AU": ["triple zero", "111"]}

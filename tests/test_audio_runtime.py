@@ -146,7 +146,10 @@ def test_each_locale_plays_its_own_clips(
     monkeypatch.setenv("AUDIO_BASE_URL", BASE)
     monkeypatch.setenv("AUDIO_ENGINES", "offline,gtts")
     turn = new_conversation(locale=locale).intent("UrgentSymptomsIntent")
-    assert AUDIO_RE.findall(turn.ssml) == [f"{BASE}/{locale}/topic-urgent-summary.mp3"]
+    assert AUDIO_RE.findall(turn.ssml) == [
+        f"{BASE}/{locale}/prompt-emergency.mp3",
+        f"{BASE}/{locale}/prompt-urgent_legs.mp3",
+    ]
     launch = new_conversation(locale=locale).launch()
     assert AUDIO_RE.findall(launch.ssml)[0] == f"{BASE}/{locale}/prompt-welcome.mp3"
 

@@ -60,9 +60,9 @@ EUROPE_THEN_FAR_EAST = [
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """A copy of what `make deploy` reads: the Makefile, scripts, manifest, models and clips."""
+    """A copy of what `make deploy` reads: the Makefile, scripts, manifest, models, clips, pages."""
     copy = tmp_path / "repo"
-    for part in ("scripts", "interaction_model", "audio"):
+    for part in ("scripts", "interaction_model", "audio", "privacy"):
         shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("skill.json", "Makefile", "package.json", "package-lock.json"):
         shutil.copy(ROOT / name, copy / name)
@@ -142,6 +142,17 @@ def regions_in_manifest(repo: Path) -> dict[str, str]:
     return {code: r["endpoint"]["uri"] for code, r in custom["regions"].items()}
 
 
+def privacy_policies_in_manifest(repo: Path) -> dict[str, str]:
+    """Language -> the privacy policy address the deploy wrote for every locale of it."""
+    manifest = json.loads((repo / "build" / "skill-package" / "skill.json").read_text())
+    locales = manifest["manifest"]["privacyAndCompliance"]["locales"]
+    urls: dict[str, set[str]] = {}
+    for locale, entry in locales.items():
+        urls.setdefault(locale.split("-")[0], set()).add(entry["privacyPolicyUrl"])
+    assert all(len(u) == 1 for u in urls.values()), urls
+    return {language: u.pop() for language, u in urls.items()}
+
+
 def test_first_deploy_creates_every_region_with_the_clips_hosted_first(
     repo: Path, tmp_path: Path
 ) -> None:
@@ -155,6 +166,7 @@ def test_first_deploy_creates_every_region_with_the_clips_hosted_first(
         "npx --no-install serverless us-east-1",
         "aws cloudformation describe-stacks us-east-1",
         "aws s3 sync us-east-1",
+        "aws s3 sync us-east-1",
         "aws cloudfront create-invalidation",
         *EUROPE_THEN_FAR_EAST,
     ]
@@ -162,7 +174,13 @@ def test_first_deploy_creates_every_region_with_the_clips_hosted_first(
     sync = calls[3].split()
     assert sync[3:5] == ["audio/", "s3://leg-cramp-helper-dev-audiobucket-1x2y3z4w5v6u/audio/"]
     assert "--delete" in sync and "audio/mpeg" in sync
-    assert "--distribution-id E2QWRUHAPOMQZL" in calls[4]
+    # The privacy pages go beside the clips, under the one prefix the distribution reads.
+    pages = calls[4]
+    bucket = "s3://leg-cramp-helper-dev-audiobucket-1x2y3z4w5v6u"
+    assert pages.split()[3:5] == ["privacy/", f"{bucket}/audio/privacy/"]
+    assert "--include *.html" in pages and "--content-type text/html; charset=utf-8" in pages
+    assert "--delete" in pages
+    assert "--distribution-id E2QWRUHAPOMQZL" in calls[5]
     assert given_audio_url(tmp_path, "eu-west-1") == AUDIO_BASE_URL
     assert given_audio_url(tmp_path, "us-west-2") == AUDIO_BASE_URL
     assert regions_in_manifest(repo) == {
@@ -173,6 +191,10 @@ def test_first_deploy_creates_every_region_with_the_clips_hosted_first(
     assert (
         repo / "build" / "skill-package" / "interactionModels" / "custom" / "en-US.json"
     ).exists()
+    assert privacy_policies_in_manifest(repo) == {
+        "en": f"{AUDIO_BASE_URL}/privacy/en.html",
+        "es": f"{AUDIO_BASE_URL}/privacy/es.html",
+    }
 
 
 def test_update_uploads_clips_before_any_code_and_skips_an_empty_invalidation(
@@ -190,13 +212,15 @@ def test_update_uploads_clips_before_any_code_and_skips_an_empty_invalidation(
     assert kinds(calls) == [
         "aws cloudformation describe-stacks us-east-1",
         "aws s3 sync us-east-1",
+        "aws s3 sync us-east-1",
         "npx --no-install serverless us-east-1",
         "aws cloudformation describe-stacks us-east-1",
+        "aws s3 sync us-east-1",
         "aws s3 sync us-east-1",
         *EUROPE_THEN_FAR_EAST,
     ]
     assert "--stack-name leg-cramp-helper-prod" in calls[0]
-    assert calls[2].endswith("deploy --stage prod --region us-east-1")
+    assert calls[3].endswith("deploy --stage prod --region us-east-1")
 
 
 def test_make_deploy_regions_picks_some_in_deploy_order(repo: Path, tmp_path: Path) -> None:
@@ -206,6 +230,7 @@ def test_make_deploy_regions_picks_some_in_deploy_order(repo: Path, tmp_path: Pa
     )
     assert kinds(calls) == [
         "aws cloudformation describe-stacks us-east-1",
+        "aws s3 sync us-east-1",
         "aws s3 sync us-east-1",
         *EUROPE_THEN_FAR_EAST,
     ]

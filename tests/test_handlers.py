@@ -29,7 +29,8 @@ def assert_well_formed(turn) -> None:
         assert "?" not in turn.speech
     else:
         assert turn.reprompt.endswith("?")
-        assert turn.speech.endswith("?")
+        # The one exception: Fallback asks, then ends with the emergency number (issue 16).
+        assert turn.speech.removesuffix(P["fallback_emergency"]).rstrip().endswith("?")
     if turn.card:
         assert turn.card["content"].endswith(content.disclaimer)
 
@@ -222,6 +223,7 @@ def test_fallback_says_what_the_skill_does_and_keeps_listening(talk):
     turn = talk.intent("AMAZON.FallbackIntent")
     assert_well_formed(turn)
     assert turn.speech.startswith(P["fallback"]) and P["home"] in turn.speech
+    assert turn.speech.endswith(P["fallback_emergency"]) and "call 911" in P["fallback_emergency"]
     assert not turn.ends
 
 

@@ -26,6 +26,8 @@ DEPLOY_OUTPUTS = {
 }
 DEPLOY_OUTPUT = DEPLOY_OUTPUTS["us-east-1"]
 FUNCTION = "arn:aws:lambda:{}:123456789012:function:leg-cramp-helper-dev-skill"
+# Where the recorded us-east-1 stack serves the clips, and so the privacy policy pages.
+AUDIO_BASE_URL = "https://d111111abcdef8.cloudfront.net/audio"
 # The category enum of the skill manifest schema (Alexa Skills Kit), as the ASK tools list it.
 ASK_CATEGORIES = frozenset(
     [
@@ -104,7 +106,7 @@ ASK = {"en": "Alexa, ask {} ", "es": "Alexa, pregúntale a {} "}
 # The health disclaimer Amazon requires, per language, and how it names the emergency number.
 DISCLAIMER = {
     "en": "general information, not a substitute for professional medical advice",
-    "es": "información general, no sustituye el consejo médico profesional",
+    "es": "información general y no sustituye el consejo médico profesional",
 }
 IN_AN_EMERGENCY = {"en": "in an emergency call", "es": "en una emergencia, llama al"}
 
@@ -231,13 +233,47 @@ def test_the_skill_hears_when_it_is_disabled(manifest: dict[str, Any]) -> None:
     assert manifest["events"]["subscriptions"] == [{"eventName": "SKILL_DISABLED"}]
 
 
-def test_description_says_what_is_remembered_and_for_how_long(manifest: dict[str, Any]) -> None:
-    """The listing names every field kept, the 90 days, and deletion on disabling."""
-    description = flat(manifest["publishingInformation"]["locales"]["en-US"]["description"])
-    for kept in ("first and last visits", "how many times you have visited", "the last tip"):
-        assert kept in description
-    assert "deleted 90 days after your last visit" in description
-    assert "when you disable the skill" in description
+# What every listing must say about the record, as the code keeps it (issue 16): each field,
+# the hashed per-skill user id, expiry, deletion on disabling unless Alexa keeps the data
+# (PERSISTED), and the 35 days of point-in-time backups.
+PRIVACY_PROMISES = {
+    "en": (
+        "first and last visits",
+        "how many times you have visited",
+        "the last tip",
+        "a hash (a one-way code) of the user id that alexa gives this skill for you",
+        "not your amazon account id",
+        "expires 90 days after your last visit",
+        "if you disable the skill, it is deleted then, unless you chose to let alexa keep your"
+        " data",
+        "up to 35 days",
+        "privacy policy",
+    ),
+    "es": (
+        "tu primera y tu última visita",
+        "cuántas veces has entrado",
+        "el último consejo",
+        "un hash (un código que no se puede revertir) del identificador de usuario que alexa"
+        " asigna a esta skill para ti",
+        "no es el de tu cuenta de amazon",
+        "caduca 90 días después de tu última visita",
+        "en cuanto desactives la skill, se borra, salvo que hayas elegido que alexa conserve tus"
+        " datos",
+        "hasta 35 días",
+        "política de privacidad",
+    ),
+}
+
+
+def test_description_says_what_is_remembered_and_for_how_long(
+    manifest: dict[str, Any], locale: str
+) -> None:
+    """The listing names every field kept, the hashed id, expiry, disabling and backups."""
+    description = flat(manifest["publishingInformation"]["locales"][locale]["description"])
+    for promise in PRIVACY_PROMISES[locale.split("-")[0]]:
+        assert promise in description, promise
+    for untrue in ("straight away", "scrambled", "account id. this is deleted", "desactivas"):
+        assert untrue not in description
 
 
 def run_script(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -268,6 +304,7 @@ def test_endpoint_is_filled_from_the_deploy_output(
     assert written["events"].pop("regions") == {
         "NA": {"endpoint": {"uri": FUNCTION.format("us-east-1")}}
     }
+    assert set(written["privacyAndCompliance"].pop("locales")) == set(SUPPORTED_LOCALES)
     assert written == manifest
     model = tmp_path / "interactionModels" / "custom" / "en-US.json"
     assert model.read_bytes() == (ROOT / "interaction_model" / "en-US.json").read_bytes()
@@ -330,7 +367,7 @@ def test_every_alexa_region_gets_the_function_in_its_own_aws_region(
     assert written["events"]["endpoint"] == custom["endpoint"]
     assert written["events"]["regions"] == custom["regions"]
     del custom["endpoint"], custom["regions"], written["events"]["endpoint"]
-    del written["events"]["regions"]
+    del written["events"]["regions"], written["privacyAndCompliance"]["locales"]
     assert written == manifest
 
 
@@ -376,3 +413,42 @@ def test_regional_outputs_that_cannot_make_a_manifest_are_refused(
     assert result.returncode == 1
     assert message in result.stderr
     assert not (tmp_path / "package" / "skill.json").exists()
+
+
+def test_every_locale_gets_its_languages_privacy_policy_page(tmp_path: Path) -> None:
+    """The deploy writes each locale's privacyPolicyUrl: its language's page beside the clips."""
+    result = run_script("--outputs", str(DEPLOY_OUTPUT), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    written = json.loads((tmp_path / "skill.json").read_text())["manifest"]
+    privacy = written["privacyAndCompliance"]["locales"]
+    assert privacy == {
+        locale: {"privacyPolicyUrl": f"{AUDIO_BASE_URL}/privacy/{locale.split('-')[0]}.html"}
+        for locale in SUPPORTED_LOCALES
+    }
+    for url in {entry["privacyPolicyUrl"] for entry in privacy.values()}:
+        assert (ROOT / "privacy" / url.rsplit("/", 1)[1]).is_file(), url
+
+
+def test_a_north_american_stack_without_the_clip_address_is_refused(tmp_path: Path) -> None:
+    """Without AudioBaseUrl the privacy pages have no address: no manifest, a reason."""
+    stacks = json.loads(DEPLOY_OUTPUTS["us-east-1"].read_text())
+    outputs = stacks["Stacks"][0]["Outputs"]
+    stacks["Stacks"][0]["Outputs"] = [o for o in outputs if o["OutputKey"] != "AudioBaseUrl"]
+    result = run_script("--outputs", "-", "--out", str(tmp_path), stdin=json.dumps(stacks))
+    assert result.returncode == 1
+    assert "AudioBaseUrl missing" in result.stderr
+    assert not (tmp_path / "skill.json").exists()
+
+
+def test_a_locale_without_a_privacy_page_is_refused(tmp_path: Path) -> None:
+    """A language with no page under privacy/ stops the manifest: no dead link in the store."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import skill_manifest
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    (tmp_path / "privacy").mkdir()
+    (tmp_path / "privacy" / "en.html").write_text("<!doctype html>")
+    manifest = json.loads((ROOT / "skill.json").read_text(encoding="utf-8"))
+    with pytest.raises(skill_manifest.DeployOutputError, match=r"privacy/es\.html for es-US"):
+        skill_manifest.privacy_policy_urls(manifest, AUDIO_BASE_URL, tmp_path)

@@ -1,4 +1,8 @@
-"""Red flags win wherever they appear: every route that can name a clot leads with the warning."""
+"""Red flags win wherever they appear: every route that can name a clot leads with the warning.
+
+A leg that may hold a clot leads with "seek medical care now"; chest pain, trouble breathing, or
+an UrgentSymptomsIntent that names no symptom leads with the emergency number (issue 16).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,6 @@ URGENT = content.topics["URGENT"].summary
 # Every way a request can carry a red flag: the intent Alexa picks and the slot it fills
 # (heard words, resolved id or None when entity resolution found no match).
 ROUTES = [
-    ("UrgentSymptomsIntent", {}),
     ("UrgentSymptomsIntent", {"symptom": ("a blood clot", "CLOT")}),
     ("UrgentSymptomsIntent", {"symptom": ("dvt", "CLOT")}),
     ("UrgentSymptomsIntent", {"symptom": ("a swollen leg", "SWOLLEN_LEG")}),
@@ -27,7 +30,10 @@ ROUTES = [
     ("GuidedStretchIntent", {"routine": ("with a dvt", None)}),
 ]
 EMERGENCY_ROUTES = [
+    ("UrgentSymptomsIntent", {}),
+    ("UrgentSymptomsIntent", {"symptom": ("my leg hurts", None)}),
     ("UrgentSymptomsIntent", {"symptom": ("chest pain", "CHEST")}),
+    ("UrgentSymptomsIntent", {"symptom": ("a clot and i can't breathe", "CLOT")}),
     ("UrgentSymptomsIntent", {"symptom": ("shortness of breath", "CHEST")}),
     ("CauseDetailIntent", {"cause": ("chest pain", None)}),
     ("MedicineQuestionIntent", {"remedy": ("something for my chest", None)}),
@@ -55,21 +61,29 @@ def _ids(route: tuple[str, dict]) -> str:
 
 
 @pytest.mark.parametrize("route", ROUTES + EMERGENCY_ROUTES, ids=_ids)
-def test_every_route_leads_with_the_urgent_warning(talk, route):
+def test_every_route_warns_and_ends(talk, route):
     name, slots = route
     talk.launch()
     turn = talk.intent(name, **slots)
-    assert URGENT in turn.speech and "seek medical care now" in turn.speech
+    assert "seek medical care now" in turn.speech and "call 911" in turn.speech
     assert turn.ends and not turn.reprompt
     assert turn.card["title"] == "Warning signs"
 
 
-@pytest.mark.parametrize("route", EMERGENCY_ROUTES, ids=_ids)
-def test_chest_pain_or_breathlessness_names_the_emergency_number_first(talk, route):
+@pytest.mark.parametrize("route", ROUTES, ids=_ids)
+def test_a_leg_that_may_hold_a_clot_leads_with_seeking_care_now(talk, route):
     name, slots = route
     turn = talk.intent(name, **slots)
-    assert turn.speech.startswith(P["emergency"])
-    assert "call 911" in P["emergency"]
+    assert turn.speech == URGENT
+    assert URGENT.startswith("Please seek medical care now")
+
+
+@pytest.mark.parametrize("route", EMERGENCY_ROUTES, ids=_ids)
+def test_chest_pain_breathlessness_or_no_symptom_names_the_emergency_number_first(talk, route):
+    name, slots = route
+    turn = talk.intent(name, **slots)
+    assert turn.speech == f"{P['emergency']} {P['urgent_legs']}"
+    assert P["emergency"].startswith("If you have chest pain or trouble breathing, call 911 now.")
 
 
 @pytest.mark.parametrize(
@@ -87,7 +101,8 @@ def test_ordinary_slot_values_are_not_red_flags(talk, name, slots):
 def test_the_blood_flow_answer_itself_says_when_to_get_care_now(talk):
     blood_flow = content.item("cause", "BLOOD_FLOW")
     assert "seek medical care now" in blood_flow.summary
-    assert "swollen, warm, red or painful" in blood_flow.summary
+    assert "swollen, warm or red, or pain that stays after the cramp" in blood_flow.summary
+    assert blood_flow.detail.startswith("A clot needs a doctor")
     turn = talk.intent("CauseDetailIntent", cause=("varicose veins", "BLOOD_FLOW"))
     assert turn.speech.startswith(blood_flow.summary)
 

@@ -71,16 +71,22 @@ class HelpIntentHandler(IntentHandler):
 
 
 class FallbackIntentHandler(IntentHandler):
-    """Says what the skill can do when the request is outside it, and keeps listening."""
+    """Says what the skill can do, keeps listening, and ends with the emergency number."""
 
+    # Alexa sends no words with a Fallback, so a red flag the model missed lands here.
     intents = ("AMAZON.FallbackIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        """Apologises, lists what the skill can do and asks again."""
+        """Apologises, lists what the skill can do, asks again, then names the emergency number."""
         prompts = content_of(handler_input).prompts
         return ask(
             handler_input,
-            [prompts["fallback"], prompts["home"], prompts["what_next"]],
+            [
+                prompts["fallback"],
+                prompts["home"],
+                prompts["what_next"],
+                prompts["fallback_emergency"],
+            ],
             [prompts["home"], prompts["what_next"]],
         )
 

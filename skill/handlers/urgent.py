@@ -2,49 +2,66 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Collection, Iterable
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest, Response
 
+from skill.content import phrase_words
 from skill.handlers.base import IntentHandler
 from skill.handlers.content import resolved_id
 from skill.responses import Card, content_of, tell
 
 SYMPTOM_SLOT = "symptom"
 EMERGENCY_IDS = frozenset({"CHEST"})  # RedFlag ids that need the emergency number first
-_WORD = re.compile(r"[^\W\d_]+")
+LEG_IDS = frozenset({"CLOT", "SWOLLEN_LEG"})  # RedFlag ids of a leg that may hold a clot
 
 
-def heard_words(handler_input: HandlerInput) -> set[str]:
-    """Every word Alexa heard in any slot of the request, lower-cased."""
+def heard_phrases(handler_input: HandlerInput) -> list[tuple[str, ...]]:
+    """The words Alexa heard in each slot of the request, one tuple per slot."""
     request = handler_input.request_envelope.request
     slots = (request.intent.slots if isinstance(request, IntentRequest) else None) or {}
     values = (slot.value for slot in slots.values() if isinstance(slot.value, str))
-    return {w for value in values for w in _WORD.findall(value.lower())}
+    return [words for words in map(phrase_words, values) if words]
+
+
+def says_any(heard: Collection[tuple[str, ...]], phrases: Iterable[str]) -> bool:
+    """Whether one slot's words hold one of the phrases, word after word."""
+    if not heard:
+        return False
+    wanted = [phrase_words(phrase) for phrase in phrases]
+    return any(
+        words[start : start + len(phrase)] == phrase
+        for words in heard
+        for phrase in wanted
+        for start in range(len(words) - len(phrase) + 1)
+    )
 
 
 def red_flag(handler_input: HandlerInput) -> str | None:
     """ "emergency", "urgent" or None for this request.
 
-    A request is a red flag when Alexa chose UrgentSymptomsIntent, or when any slot of any
-    intent heard one of the locale's red-flag words ("a blood clot" heard as a cause, say).
-    Chest pain or breathlessness, resolved or heard, makes it an emergency.
+    Chest pain or breathlessness, resolved or heard in any slot, is an emergency. A leg that may
+    hold a clot (resolved, or a red-flag word heard in any slot of any intent) is urgent.
+    UrgentSymptomsIntent naming neither is treated as an emergency: the number comes first.
     """
     request = handler_input.request_envelope.request
     if not isinstance(request, IntentRequest):
         return None
     flags = content_of(handler_input).red_flags
-    heard = heard_words(handler_input)
-    if resolved_id(handler_input, SYMPTOM_SLOT) in EMERGENCY_IDS or heard & flags["emergency"]:
+    heard = heard_phrases(handler_input)
+    symptom = resolved_id(handler_input, SYMPTOM_SLOT)
+    if symptom in EMERGENCY_IDS or says_any(heard, flags["emergency"]):
         return "emergency"
-    if request.intent.name in UrgentSymptomsIntentHandler.intents or heard & flags["urgent"]:
+    if symptom in LEG_IDS or says_any(heard, flags["urgent"]):
         return "urgent"
+    if request.intent.name in UrgentSymptomsIntentHandler.intents:
+        return "emergency"
     return None
 
 
 class UrgentSymptomsIntentHandler(IntentHandler):
-    """Leads with the urgent warning for any red flag, whatever the intent; ends the session."""
+    """Leads with the emergency number or with seeking care now, whatever the intent; ends."""
 
     intents = ("UrgentSymptomsIntent",)
 
@@ -53,8 +70,11 @@ class UrgentSymptomsIntentHandler(IntentHandler):
         return red_flag(handler_input) is not None
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        """Speaks the emergency line first when needed, then the warning signs."""
+        """The emergency line then the leg signs, or the leg warning (which names the number)."""
         content = content_of(handler_input)
         urgent = content.topics["URGENT"]
-        lead = [content.prompts["emergency"]] if red_flag(handler_input) == "emergency" else []
-        return tell(handler_input, [*lead, urgent.summary], card=Card.of(urgent))
+        if red_flag(handler_input) == "emergency":
+            speech = [content.prompts["emergency"], content.prompts["urgent_legs"]]
+        else:
+            speech = [urgent.summary]
+        return tell(handler_input, speech, card=Card.of(urgent))
