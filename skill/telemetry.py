@@ -8,10 +8,13 @@ embedded-metric-format (EMF) record through AWS Lambda Powertools, with two dime
 - `Requests` (every request), `IntentRequests`, `Fallback` (Alexa chose AMAZON.FallbackIntent),
   `RedFlag` (UrgentSymptomsIntentHandler answered: taken from the handler that ran, not from
   words), `Errors` (the catch-all exception handler answered, or the request failed outright),
-  `ColdStart` (the first request of a process), each a count written only when it is 1, and
+  `ColdStart` (the first request of a process), each a count written only when it is 1 (Errors
+  also when Alexa ends a session because the skill's last answer failed: `ENDPOINT_TIMEOUT`,
+  `INVALID_RESPONSE`...), and
   `HandlerLatency` in milliseconds (deserialising, dispatching and serialising, as Lambda sees).
 - Properties that are not metrics (no dimension, nothing billed): the request type, the intent
-  name, the handler's class name, resolved slot ids and the error's type, so CloudWatch Logs
+  name, the handler's class name, resolved slot ids, the error's type, and a session's end reason
+  and Alexa's error type, so CloudWatch Logs
   Insights breaks requests down by type and intent per locale.
 
 What is never written: user, device, session and request ids, tokens, what was heard in a slot
@@ -32,7 +35,6 @@ import logging
 import os
 import re
 import time
-import traceback
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -77,12 +79,14 @@ class TelemetrySettings:
         )
 
 
-@dataclass
 class Outcome:
     """What happened to one request, as far as metrics may know it."""
 
-    handler: type | None = None
-    error: str | None = None
+    __slots__ = ("error", "handler")
+
+    def __init__(self) -> None:
+        self.handler: type | None = None
+        self.error: str | None = None
 
 
 _outcome: ContextVar[Outcome | None] = ContextVar("telemetry_outcome", default=None)
@@ -142,6 +146,15 @@ def request_facts(event: Mapping[str, Any]) -> dict[str, Any]:
                 ids[slot_name] = slot_id
         if ids:
             facts["slots"] = ids
+    if facts["type"] == "SessionEndedRequest":
+        reason, error = request.get("reason"), request.get("error")
+        if isinstance(reason, str) and _NAME.fullmatch(reason):
+            facts["reason"] = reason
+        # Alexa's verdict on the skill's last answer (INVALID_RESPONSE, ENDPOINT_TIMEOUT...):
+        # its type only, never its message.
+        kind = error.get("type") if isinstance(error, Mapping) else None
+        if isinstance(kind, str) and _NAME.fullmatch(kind):
+            facts["alexa_error"] = kind
     return facts
 
 
@@ -169,6 +182,8 @@ class WithholdExceptionText(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.exc_info and record.exc_info[0] is not None:
+            import traceback
+
             kind, _, tb = record.exc_info
             record.error_type = kind.__name__
             record.error_frames = [
@@ -209,7 +224,7 @@ class _Powertools:
                 metrics.add_metric(name="Fallback", unit=count, value=1)
         if outcome.handler in RED_FLAG_HANDLERS:
             metrics.add_metric(name="RedFlag", unit=count, value=1)
-        if outcome.error is not None:
+        if outcome.error is not None or "alexa_error" in facts:
             metrics.add_metric(name="Errors", unit=count, value=1)
         if cold:
             metrics.add_metric(name="ColdStart", unit=count, value=1)

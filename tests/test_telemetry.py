@@ -330,7 +330,13 @@ def test_nothing_personal_is_written_anywhere() -> None:
         {"symptom": "CHEST"},
     ]
     failed = [r for r in records if "Errors" in metrics_of(r)]
-    assert [r["request"]["error"] for r in failed] == ["ValueError"]
+    assert [r["request"].get("error") for r in failed] == ["ValueError", None]
+    assert failed[1]["request"] == {
+        "type": "SessionEndedRequest",
+        "reason": "ERROR",
+        "alexa_error": "INVALID_RESPONSE",
+        "handler": "SessionEndedRequestHandler",
+    }
     logs = [json.loads(line) for line in result.stdout.splitlines() if '"level"' in line]
     errors = [log for log in logs if log["level"] == "ERROR"]
     assert errors and errors[0]["error_type"] == "ValueError"
