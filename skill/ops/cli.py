@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from skill.content import SUPPORTED_LOCALES
 from skill.ops.client import OpsError, build_client
@@ -24,6 +24,7 @@ from skill.ops.settings import MissingCredentials, OpsSettings
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 STAGES = ("live", "development")
 SKILL_ID = re.compile(r"amzn1\.ask\.skill\.[0-9a-f-]{36}")
+Sleep = Callable[[float], None]
 
 
 def _skill_id(text: str) -> str:
@@ -58,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _progress(total: int | None, unit: str, desc: str):
+def _progress(total: int | None, unit: str, desc: str) -> Any:
     from tqdm import tqdm
 
     # disable=None: a bar on a terminal, nothing in a pipe or a log.
@@ -77,7 +78,7 @@ def _simulator_intent() -> Callable[[str, str], str | None]:
     return simulate
 
 
-def run_history(args: argparse.Namespace, settings: OpsSettings, out: TextIO, sleep) -> int:
+def run_history(args: argparse.Namespace, settings: OpsSettings, out: TextIO, sleep: Sleep) -> int:
     """Pull every page, write the CSV, print the report."""
     from skill.ops import csvout, history
 
@@ -112,10 +113,10 @@ def run_history(args: argparse.Namespace, settings: OpsSettings, out: TextIO, sl
     return EXIT_OK
 
 
-def run_profile(args: argparse.Namespace, settings: OpsSettings, out: TextIO, sleep) -> int:
+def run_profile(args: argparse.Namespace, settings: OpsSettings, out: TextIO, sleep: Sleep) -> int:
     """Every labelled line through the profiler and the simulator; print the three figures."""
     from skill.ops import profile
-    from skill.simulator.nlueval import load_labelled
+    from skill.simulator.nlueval import Labelled, load_labelled
     from skill.simulator.session import nlu_for
 
     rows = load_labelled(args.file)
@@ -123,7 +124,7 @@ def run_profile(args: argparse.Namespace, settings: OpsSettings, out: TextIO, sl
         raise ValueError(f"{args.file}: no labelled lines")
     nlu = nlu_for(args.locale)
 
-    def simulate(row):
+    def simulate(row: Labelled) -> tuple[str, bool]:
         parse = nlu.parse(row.text)
         return parse.intent, row.matches(parse)
 
@@ -144,7 +145,7 @@ def main(
     argv: list[str] | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Sleep = time.sleep,
 ) -> int:
     """Parse, read the credentials once, run the command; returns the exit status."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
