@@ -16,11 +16,12 @@ from typing import Any
 
 import pytest
 from browser_support import launch, say
+from locale_support import OPEN, STRETCH, language
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from web_support import serve, terminal_json
 
-from skill.simulator.nlu import NLU
-from skill.simulator.web import create_app, locales
+from skill.audio.manifest import default_audio_dir
+from skill.simulator.web import create_app, locales, voice
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = {"width": 390, "height": 844}
@@ -66,8 +67,10 @@ def server() -> Iterator[str]:
 
 
 def open_page(browser: Browser, url: str, init: str = RECORD_VOICE, **options: Any) -> Page:
-    """A fresh browser context on the page, ready to type into."""
+    """A fresh browser context on the page, ready to type into; its clock runs as usual until a
+    test moves it on (`page.clock.run_for`), so a guided stretch's pauses need not be sat out."""
     context = browser.new_context(accept_downloads=True, **options)
+    context.clock.install()
     context.add_init_script(init)
     page = context.new_page()
     page.goto(url)
@@ -85,6 +88,31 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
 def shown_json(page: Page, testid: str) -> dict[str, Any]:
     """The envelope the page shows (inside a collapsed <details>, so read its text)."""
     return json.loads(page.get_by_test_id(testid).text_content() or "")
+
+
+def planned(page: Page, kind: str, audio_dir: Path | None = None) -> list[str]:
+    """The clips (or texts) the last answer the page shows should be voiced with, in order."""
+    response = shown_json(page, "response-json")
+    locale = shown_json(page, "request-json")["request"]["locale"]
+    ssml = response["response"]["outputSpeech"]["ssml"]
+    plan = voice(ssml, locale, audio_dir or default_audio_dir())
+    return [str(part[kind]) for part in plan if kind in part]
+
+
+def voiced_through_its_pauses(page: Page, record: str, expected: list[str], before: int) -> None:
+    """The page voices `expected` in order after the first `before` recorded parts, and holds
+    the pause after the first part until the clock moves on through it."""
+    page.wait_for_function(f"window.{record}.length > {before}")
+    page.wait_for_timeout(200)
+    assert page.evaluate(f"window.{record}.length") == before + 1, "the first pause holds"
+    page.clock.run_for(MAX_ROUTINE_MS)
+    page.wait_for_function(f"window.{record}.length >= {before + len(expected)}")
+    page.wait_for_timeout(100)
+    done = page.evaluate(f"window.{record}")
+    assert [part if isinstance(part, str) else part["text"] for part in done[before:]] == expected
+
+
+MAX_ROUTINE_MS = 240_000  # Alexa plays at most 240 s of audio in one answer
 
 
 def test_typed_utterances_show_what_alexa_understood_and_said(page: Page) -> None:
@@ -175,11 +203,16 @@ def test_mic_button_only_where_the_browser_recognises_speech(
     without.context.close()
 
 
-def test_voice_out_plays_clips_and_mute_silences(page: Page) -> None:
+def test_voice_out_plays_clips_with_the_pauses_between_and_mute_silences(page: Page) -> None:
     say(page, "open leg cramp helper")
     page.wait_for_function("window.__played.length >= 2")
     played = page.evaluate("window.__played")
     assert played[0] == "/audio/en-US/prompt-welcome.mp3"
+    say(page, STRETCH["en"])
+    clips = planned(page, "clip")
+    assert len(clips) > 2 and planned(page, "pause")
+    voiced_through_its_pauses(page, "__played", clips, len(played))
+    played = page.evaluate("window.__played")
     assert page.evaluate("window.__spoken") == []
     page.get_by_test_id("mute").check()
     say(page, "what about calcium")
@@ -195,9 +228,19 @@ def test_voice_out_without_clips_uses_speech_synthesis_in_the_locale(
         say(page, "ask leg cramp helper what about calcium")
         page.wait_for_function("window.__spoken.length >= 1")
         spoken = page.evaluate("window.__spoken")
+        assert "calcium" in " ".join(part["text"] for part in spoken).lower()
+        for locale in ("en-US", "es-ES"):
+            page.get_by_test_id("locale").select_option(locale)
+            before = page.evaluate("window.__spoken.length")
+            say(page, OPEN[language(locale)])
+            before += len(planned(page, "text", tmp_path))
+            page.wait_for_function(f"window.__spoken.length >= {before}")
+            say(page, STRETCH[language(locale)])
+            texts = planned(page, "text", tmp_path)
+            voiced_through_its_pauses(page, "__spoken", texts, before)
+        spoken = page.evaluate("window.__spoken")
         page.context.close()
-    assert {part["lang"] for part in spoken} == {"en-US"}
-    assert "calcium" in " ".join(part["text"] for part in spoken).lower()
+    assert {part["lang"] for part in spoken} == {"en-US", "es-ES"}
 
 
 def test_locale_picker_lists_every_locale_and_each_starts_its_own_session(page: Page) -> None:
@@ -206,11 +249,21 @@ def test_locale_picker_lists_every_locale_and_each_starts_its_own_session(page: 
     seen = set()
     for locale in options:
         page.get_by_test_id("locale").select_option(locale)
-        say(page, f"open {NLU.for_locale(locale).invocation_name}")
+        before = page.evaluate("window.__played.length")
+        say(page, OPEN[language(locale)])
         request = shown_json(page, "request-json")
         assert request["request"]["locale"] == locale
         assert request["session"]["new"] is True
         seen.add(request["session"]["sessionId"])
+        before += len(planned(page, "clip"))
+        page.wait_for_function(f"window.__played.length >= {before}")
+        say(page, STRETCH[language(locale)])
+        assert shown_json(page, "request-json")["request"]["intent"]["name"] == (
+            "GuidedStretchIntent"
+        )
+        clips = planned(page, "clip")
+        assert clips and all(clip.startswith(f"/audio/{locale}/") for clip in clips)
+        voiced_through_its_pauses(page, "__played", clips, before)
     assert len(seen) == len(options)
 
 

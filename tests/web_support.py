@@ -257,12 +257,13 @@ def assert_alexa_response(envelope: Any) -> None:
         assert response.get("outputSpeech"), "an open microphone needs something said"
 
 
-def terminal_json(lines: list[str]) -> list[dict[str, Any]]:
-    """What `python -m skill.simulator --json --user-id new LINE...` prints, one object per line.
+def terminal_json(lines: list[str], locale: str = "en-US") -> list[dict[str, Any]]:
+    """What `python -m skill.simulator --json --locale L --user-id new LINE...` prints, one object
+    per line.
 
     A first-time user of its own, so it is never welcomed back by an earlier test's visit.
     """
     out = io.StringIO()
-    argv = ["--json", "--user-id", "new", *lines]
+    argv = ["--json", "--locale", locale, "--user-id", "new", *lines]
     assert cli.main(argv, stdout=out, stderr=io.StringIO()) == 0
     return [json.loads(line) for line in out.getvalue().splitlines()]

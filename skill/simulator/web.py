@@ -57,11 +57,15 @@ def _speaker(locale: str, audio_dir: Path) -> Speaker:
     return Speaker(resolve_locale(locale), audio_dir, engines=[])
 
 
-def voice(ssml: str, locale: str, audio_dir: Path) -> list[dict[str, str]]:
-    """How the page speaks an answer: committed clips where they exist, else text to synthesise."""
+def voice(ssml: str, locale: str, audio_dir: Path) -> list[dict[str, str | float]]:
+    """How the page speaks an answer: committed clips where they exist, else text to synthesise,
+    and each `<break>` as a pause in seconds, so a guided stretch keeps its timing."""
     speaker = _speaker(locale, audio_dir)
-    plan = []
+    plan: list[dict[str, str | float]] = []
     for segment in segments(ssml):
+        if isinstance(segment, float):
+            plan.append({"pause": segment})
+            continue
         clip = speaker.committed(segment)
         if clip is not None:
             plan.append({"clip": f"/audio/{speaker.locale}/{clip.name}"})
