@@ -38,9 +38,11 @@ WEB_FLAGS ?=
 web: $(PY_STAMP)
 	$(PY) -m skill.simulator --web $(WEB_FLAGS)
 
+# mypy checks skill/ ([tool.mypy] in pyproject.toml).
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(PY_STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -212,7 +212,7 @@ def _routines(table: Mapping[str, Mapping[str, Any]]) -> dict[str, Routine]:
     return routines
 
 
-def parse_content(locale: str, data: Mapping) -> Content:
+def parse_content(locale: str, data: Mapping[str, Any]) -> Content:
     """Validate raw TOML data and build the typed content."""
     prompts = data.get("prompts", {})
     if set(prompts) != set(PROMPT_KEYS):
@@ -241,7 +241,7 @@ def parse_content(locale: str, data: Mapping) -> Content:
         raise ContentError(f"{locale}: missing {missing}") from None
 
 
-def merge(base: Mapping, override: Mapping, where: str = "") -> dict:
+def merge(base: Mapping[str, Any], override: Mapping[str, Any], where: str = "") -> dict[str, Any]:
     """`base` with `override` deep-merged on top; an override may only change existing keys."""
     merged = dict(base)
     for key, value in override.items():
@@ -278,7 +278,7 @@ def resolve_locale(locale: str | None) -> str:
     return same[0] if same else DEFAULT_LOCALE
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> dict[str, Any]:
     import tomllib  # here, not at the top: the Lambda's cold import reads no content file
 
     with path.open("rb") as f:

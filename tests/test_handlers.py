@@ -244,6 +244,7 @@ def test_an_unknown_intent_gets_a_spoken_apology(talk):
         {"question": 7, "topic": "cause", "tip_index": 99},
         {"tip_index": "2", "last_response": {"speech": 5}},
         {"tip_index": -1, "last_response": "garbage"},
+        {"question": "more", "topic": [["cause"], "COLD"]},
     ],
 )
 @pytest.mark.parametrize(

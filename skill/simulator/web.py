@@ -85,7 +85,9 @@ def considered(turn: Turn) -> list[dict[str, Any]]:
     return ranked[:MAX_CONSIDERED]
 
 
-def answer(session_id: str, turn: Turn | None, closed: Exchange | None, audio_dir: Path) -> dict:
+def answer(
+    session_id: str, turn: Turn | None, closed: Exchange | None, audio_dir: Path
+) -> dict[str, Any]:
     """The API's answer for one line."""
     if turn is None:
         exchange = closed
@@ -142,7 +144,9 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     add_audio_route(app, audio_dir)
 
-    def new_session(locale: str, user: str | None, replay_skill_id: str | None = None) -> tuple:
+    def new_session(
+        locale: str, user: str | None, replay_skill_id: str | None = None
+    ) -> tuple[str, WebSession]:
         try:
             simulator = Simulator(locale, replay_skill_id or skill_id, user_id=user)
         except SimulatorError as exc:
