@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import layers
 import pytest
 from web_support import Pki, make_pki
 
@@ -99,6 +100,12 @@ class Conversation:
             for slot, value in slots.items()
         }
         return self.send(envelopes.intent(self.session, name, slot_values, SLOT_TYPES))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test module has exactly one layer (tests/layers.py), checked before deselection."""
+    layers.check(items)
 
 
 @pytest.fixture(autouse=True)

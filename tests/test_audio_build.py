@@ -18,6 +18,8 @@ from skill.audio.check import check
 from skill.audio.engines import OfflineEngine
 from skill.audio.manifest import Manifest, default_audio_dir, text_sha256
 
+pytestmark = pytest.mark.integration
+
 TEXTS = [
     ("cause.COLD.summary", "Cold can bring on a cramp."),
     ("prompt.help", "You can ask what causes leg cramps, or how to prevent them."),

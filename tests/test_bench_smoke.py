@@ -19,6 +19,8 @@ from skill.lambda_function import handler
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Session
 
+pytestmark = pytest.mark.integration
+
 ROOT = Path(__file__).resolve().parent.parent
 SUMMARY_FIELDS = {"n", "median_ms", "p95_ms", "min_ms"}
 

@@ -32,6 +32,8 @@ from skill.persistence import TTL_ATTRIBUTE
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Session, Slot
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parent.parent
 SKILL_ID = "amzn1.ask.skill.6f1d2c3b-0a9e-4d8c-b7a6-5e4f3d2c1b0a"
 MAX_ZIP_BYTES = 3 * 1024 * 1024

@@ -13,6 +13,8 @@ from skill.factory import create_skill_builder
 from skill.handlers import REQUEST_HANDLERS
 from skill.simulator import envelopes
 
+pytestmark = pytest.mark.unit
+
 content = load_content("en-US")
 P = content.prompts
 CAUSE_NAMES = ("tired muscles", "cold", "low calcium", "blood flow")

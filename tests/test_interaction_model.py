@@ -19,6 +19,8 @@ from skill.content import SUPPORTED_LOCALES, load_content
 from skill.simulator import modelgen
 from skill.simulator.nlu import NLU
 
+pytestmark = pytest.mark.unit
+
 CUSTOM_INTENTS = {
     "CrampCausesIntent": {},
     "CauseDetailIntent": {"cause": "CrampCause"},

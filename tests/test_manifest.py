@@ -18,6 +18,8 @@ from locale_support import NUMBERS
 
 from skill.content import SUPPORTED_LOCALES, load_content, locale_settings
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "skill_manifest.py"
 DEPLOY_OUTPUTS = {

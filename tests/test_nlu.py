@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from skill.simulator.nlu import ER_SUCCESS_MATCH, ER_SUCCESS_NO_MATCH, FALLBACK, NLU
 from skill.simulator.nlueval import evaluate, load_labelled
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "interaction_model" / "en-US.json"
 TARGET = 0.9

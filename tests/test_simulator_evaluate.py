@@ -11,6 +11,8 @@ import pytest
 from skill.simulator.nlu import NLU
 from skill.simulator.nlueval import AnnotationError, load_annotations, score
 
+pytestmark = pytest.mark.integration
+
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "utterance,referenceTimestamp,intent,slot[cause],slot[tip]\n"
 GOOD = [

@@ -28,6 +28,8 @@ from skill.simulator.envelopes import Session
 from skill.simulator.session import DEFAULT_USER_ID
 from skill.webservice import create_app
 
+pytestmark = pytest.mark.integration
+
 USER = "amzn1.ask.account.TEST-USER-ONE"
 FIELDS = {"first_visit", "last_visit", "visits", "tip"}
 

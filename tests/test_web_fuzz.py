@@ -23,6 +23,8 @@ from skill.simulator.envelopes import Session, Slot
 from skill.state import QUESTIONS
 from skill.webservice import create_app
 
+pytestmark = pytest.mark.integration
+
 MODEL_PATH = Path(__file__).resolve().parent.parent / "interaction_model" / "en-US.json"
 MODEL = json.loads(MODEL_PATH.read_text())["interactionModel"]["languageModel"]
 INTENTS = [intent["name"] for intent in MODEL["intents"]]

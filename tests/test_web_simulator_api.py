@@ -22,6 +22,8 @@ from skill.simulator import cli, web
 from skill.simulator.web import MAX_LINE_CHARS, create_app, locales
 from skill.simulator.websessions import SessionStore
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 BREAK = re.compile(r'<break time="(\d+)ms"/>')
 CSV = (

@@ -23,6 +23,8 @@ from web_support import serve, terminal_json
 from skill.audio.manifest import default_audio_dir
 from skill.simulator.web import create_app, locales, voice
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = {"width": 390, "height": 844}
 CSV = (
