@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import layers
 import pytest
+from deploy_support import REGIONS, Packaged, make_package
 from web_support import Pki, make_pki
 
 from skill import ssml
@@ -142,3 +144,24 @@ def model() -> dict[str, Any]:
 def pki() -> Pki:
     """A throwaway PKI (root, intermediate, Alexa-like leaves) for the web tests."""
     return make_pki()
+
+
+@pytest.fixture(scope="session")
+def regional() -> dict[str, Packaged]:
+    """`make package` for every region, built once per session for every test that reads it."""
+    return make_package()
+
+
+@pytest.fixture(scope="session")
+def packaged(regional: dict[str, Packaged]) -> Packaged:
+    """The package of the default region, us-east-1."""
+    return regional[REGIONS[0]]
+
+
+@pytest.fixture(scope="session")
+def unpacked(packaged: Packaged, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The zip, extracted as Lambda does into its task directory."""
+    target = tmp_path_factory.mktemp("var-task")
+    with zipfile.ZipFile(packaged.zip_path) as archive:
+        archive.extractall(target)
+    return target
