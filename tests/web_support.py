@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from flask import Flask
+from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from skill.simulator import cli
@@ -238,6 +239,14 @@ def post(
         return response.status, json.loads(payload)
     except ValueError:
         return response.status, None
+
+
+def app_post(
+    client: FlaskClient, body: bytes, headers: dict[str, str] | None = None, path: str = "/"
+) -> tuple[int, dict[str, Any] | None]:
+    """`post` through Flask's test client, for tests that need no real socket."""
+    response = client.post(path, data=body, headers=headers or {})
+    return response.status_code, response.get_json(silent=True)
 
 
 def assert_alexa_response(envelope: Any) -> None:
