@@ -69,8 +69,8 @@ def server() -> Iterator[str]:
 
 
 def open_page(browser: Browser, url: str, init: str = RECORD_VOICE, **options: Any) -> Page:
-    """A fresh browser context on the page, ready to type into; its clock runs as usual until a
-    test moves it on (`page.clock.run_for`), so a guided stretch's pauses need not be sat out."""
+    """A fresh browser context on the page, ready to type into. Its clock runs as usual unless
+    a test holds it (`voiced_through_its_pauses`): a guided stretch's pauses are not sat out."""
     context = browser.new_context(accept_downloads=True, **options)
     context.clock.install()
     context.add_init_script(init)
@@ -101,17 +101,25 @@ def planned(page: Page, kind: str, audio_dir: Path | None = None) -> list[str]:
     return [str(part[kind]) for part in plan if kind in part]
 
 
-def voiced_through_its_pauses(page: Page, record: str, expected: list[str], before: int) -> None:
-    """The page voices `expected` in order after the first `before` recorded parts, and holds
-    the pause after the first part until the clock moves on through it."""
+def voiced_through_its_pauses(
+    page: Page, line: str, record: str, kind: str, audio_dir: Path | None = None
+) -> list[str]:
+    """Say `line` with the page's clock held: its answer is voiced part by part in order (the
+    `kind` parts of its plan, as `record` holds them), and the pause after the first part holds
+    the next one until the clock moves on. The clock runs as usual again afterwards."""
+    before = page.evaluate(f"window.{record}.length")
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 0.001)  # seconds, as Python gives
+    say(page, line)
+    expected = planned(page, kind, audio_dir)
     page.wait_for_function(f"window.{record}.length > {before}")
-    page.wait_for_timeout(200)
+    page.clock.run_for(1)  # the first part ends and the pause after it starts
     assert page.evaluate(f"window.{record}.length") == before + 1, "the first pause holds"
     page.clock.run_for(MAX_ROUTINE_MS)
     page.wait_for_function(f"window.{record}.length >= {before + len(expected)}")
-    page.wait_for_timeout(100)
-    done = page.evaluate(f"window.{record}")
-    assert [part if isinstance(part, str) else part["text"] for part in done[before:]] == expected
+    done = page.evaluate(f"window.{record}")[before:]
+    page.clock.resume()
+    assert [part if isinstance(part, str) else part["text"] for part in done] == expected
+    return expected
 
 
 MAX_ROUTINE_MS = 240_000  # Alexa plays at most 240 s of audio in one answer
@@ -210,10 +218,8 @@ def test_voice_out_plays_clips_with_the_pauses_between_and_mute_silences(page: P
     page.wait_for_function("window.__played.length >= 2")
     played = page.evaluate("window.__played")
     assert played[0] == "/audio/en-US/prompt-welcome.mp3"
-    say(page, STRETCH["en"])
-    clips = planned(page, "clip")
+    clips = voiced_through_its_pauses(page, STRETCH["en"], "__played", "clip")
     assert len(clips) > 2 and planned(page, "pause")
-    voiced_through_its_pauses(page, "__played", clips, len(played))
     played = page.evaluate("window.__played")
     assert page.evaluate("window.__spoken") == []
     page.get_by_test_id("mute").check()
@@ -237,9 +243,7 @@ def test_voice_out_without_clips_uses_speech_synthesis_in_the_locale(
             say(page, OPEN[language(locale)])
             before += len(planned(page, "text", tmp_path))
             page.wait_for_function(f"window.__spoken.length >= {before}")
-            say(page, STRETCH[language(locale)])
-            texts = planned(page, "text", tmp_path)
-            voiced_through_its_pauses(page, "__spoken", texts, before)
+            voiced_through_its_pauses(page, STRETCH[language(locale)], "__spoken", "text", tmp_path)
         spoken = page.evaluate("window.__spoken")
         page.context.close()
     assert {part["lang"] for part in spoken} == {"en-US", "es-ES"}
@@ -259,13 +263,11 @@ def test_locale_picker_lists_every_locale_and_each_starts_its_own_session(page: 
         seen.add(request["session"]["sessionId"])
         before += len(planned(page, "clip"))
         page.wait_for_function(f"window.__played.length >= {before}")
-        say(page, STRETCH[language(locale)])
+        clips = voiced_through_its_pauses(page, STRETCH[language(locale)], "__played", "clip")
         assert shown_json(page, "request-json")["request"]["intent"]["name"] == (
             "GuidedStretchIntent"
         )
-        clips = planned(page, "clip")
         assert clips and all(clip.startswith(f"/audio/{locale}/") for clip in clips)
-        voiced_through_its_pauses(page, "__played", clips, before)
     assert len(seen) == len(options)
 
 
