@@ -11,7 +11,7 @@ from typing import Any
 
 import layers
 import pytest
-from deploy_support import REGIONS, Packaged, make_package
+from deploy_support import BUILD, REGIONS, Packaged
 from web_support import Pki, make_pki
 
 from skill import ssml
@@ -106,8 +106,21 @@ class Conversation:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test module has exactly one layer (tests/layers.py), checked before deselection."""
+    """Every test module has exactly one layer (tests/layers.py), checked before deselection;
+    the layers run in order, unit first, so the quick failures come first."""
     layers.check(items)
+    items.sort(key=layers.rank)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start `make package` in the background when a selected test will read the package."""
+    if any("regional" in getattr(item, "fixturenames", ()) for item in session.items):
+        BUILD.start()
+
+
+def pytest_sessionfinish() -> None:
+    """No build outlives the session."""
+    BUILD.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -149,7 +162,7 @@ def pki() -> Pki:
 @pytest.fixture(scope="session")
 def regional() -> dict[str, Packaged]:
     """`make package` for every region, built once per session for every test that reads it."""
-    return make_package()
+    return BUILD.result()
 
 
 @pytest.fixture(scope="session")

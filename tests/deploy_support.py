@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,38 +66,76 @@ def package_index_hosts() -> list[str]:
     return [h for h in hosts if h]
 
 
-def make_package() -> dict[str, Packaged]:
+class PackageBuild:
     """`make package`, as the README says, for every region: no AWS credentials, no route to
     AWS. The regions without clips of their own get the stand-in URL.
 
     It must leave us-east-1's zip and template in the checkout's `.serverless/`, and each other
-    region's in `.serverless/<region>/`.
+    region's in `.serverless/<region>/`. `start` runs it in the background (conftest.py starts
+    it as soon as collection shows a test that needs it, so it overlaps the tests before);
+    `result` waits for it. Either way it runs once per session.
     """
-    # Every region, whatever REGIONS or STAGE the caller's environment holds.
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("AWS_") and k not in ("REGIONS", "STAGE")
-    }
-    env.update(
-        SKILL_ID=SKILL_ID,
-        AUDIO_BASE_URL=AUDIO_BASE_URL,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_EC2_METADATA_DISABLED="true",
-    )
-    for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"):
-        env[name] = DEAD_PROXY
-    env["NO_PROXY"] = env["no_proxy"] = ",".join(package_index_hosts())
-    result = subprocess.run(
-        ["make", "--no-print-directory", "package"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    out = ROOT / ".serverless"
-    return {region: Packaged(out if region == REGIONS[0] else out / region) for region in REGIONS}
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+        self._result: dict[str, Packaged] | None = None
+
+    def start(self) -> None:
+        """Begin building, unless already begun."""
+        if self._process is not None:
+            return
+        # Every region, whatever REGIONS or STAGE the caller's environment holds.
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("AWS_") and k not in ("REGIONS", "STAGE")
+        }
+        env.update(
+            SKILL_ID=SKILL_ID,
+            AUDIO_BASE_URL=AUDIO_BASE_URL,
+            AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+            AWS_CONFIG_FILE=os.devnull,
+            AWS_EC2_METADATA_DISABLED="true",
+        )
+        for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"):
+            env[name] = DEAD_PROXY
+        env["NO_PROXY"] = env["no_proxy"] = ",".join(package_index_hosts())
+        # A file, not a pipe: nothing reads the output until the end. Closed by result or stop.
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115
+        self._process = subprocess.Popen(
+            ["make", "--no-print-directory", "package"],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so stop ends the builds it runs
+        )
+
+    def result(self) -> dict[str, Packaged]:
+        """Each region's package, once the build has finished (started now if it was not)."""
+        if self._result is None:
+            self.start()
+            assert self._process is not None and self._log is not None
+            returncode = self._process.wait(timeout=600)
+            self._log.seek(0)
+            output = self._log.read().decode(errors="replace")
+            self._log.close()
+            assert returncode == 0, output
+            out = ROOT / ".serverless"
+            self._result = {
+                region: Packaged(out if region == REGIONS[0] else out / region)
+                for region in REGIONS
+            }
+        return self._result
+
+    def stop(self) -> None:
+        """End a build still running when the session ends early."""
+        if self._process is not None and self._process.poll() is None:
+            os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+        if self._log is not None:
+            self._log.close()
+
+
+BUILD = PackageBuild()

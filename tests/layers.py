@@ -23,6 +23,13 @@ def module_layers(module: ModuleType) -> list[str]:
     return [mark.name for mark in marks if getattr(mark, "name", None) in LAYERS]
 
 
+def rank(item: pytest.Item) -> int:
+    """Where an item's layer comes in a run: unit, then integration, then e2e."""
+    module = item.getparent(pytest.Module)
+    layers = module_layers(module.obj) if module is not None else []
+    return LAYERS.index(layers[0]) if layers else len(LAYERS)
+
+
 def problems(items: Sequence[pytest.Item]) -> list[str]:
     """Modules without exactly one layer, and tests that a mark of their own puts in a second."""
     found: list[str] = []
