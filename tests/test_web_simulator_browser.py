@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import launch, say
+from browser_support import launch, say, serving, shoot
 from locale_support import OPEN, STRETCH, language
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from web_support import serve, terminal_json
@@ -386,16 +386,20 @@ def test_page_follows_the_preferred_colour_scheme(browser: Browser, server: str)
     assert sum(light) > 600 and sum(dark) < 150
 
 
-def test_screenshot_script_writes_a_png(tmp_path: Path) -> None:
-    out = tmp_path / "simulator.png"
+def test_screenshot_script_writes_a_png(browser: Browser, tmp_path: Path) -> None:
+    """The script's server (the real `--web` process) and its page, in this module's browser
+    (launched as the script launches it); the script itself starts as a command."""
     done = subprocess.run(
-        [sys.executable, "scripts/simulator_screenshot.py", "--out", str(out), "--width", "800"],
+        [sys.executable, "scripts/simulator_screenshot.py", "--help"],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=60,
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0 and "--out" in done.stdout, done.stderr
+    out = tmp_path / "simulator.png"
+    with serving() as base_url:
+        shoot(browser, base_url, out, width=800, height=860)
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
