@@ -109,7 +109,7 @@ class PackageBuild:
             env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so stop ends the builds it runs
+            process_group=0,  # its own process group, so stop ends the builds it runs
         )
 
     def result(self) -> dict[str, Packaged]:
