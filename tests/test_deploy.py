@@ -3,7 +3,8 @@ from, cfn-lint and the real Lambda zip.
 
 AWS is the one boundary not crossed: packaging runs with every AWS credential source hidden and
 its AWS client pointed at a dead proxy (only the Python package index stays reachable, for pip),
-and the zip is run by a local Python instead of Lambda.
+and the zip is run by a local Python instead of Lambda. The package is built once per session
+(tests/deploy_support.py, the `regional`, `packaged` and `unpacked` fixtures of conftest.py).
 """
 
 from __future__ import annotations
@@ -15,15 +16,13 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from dataclasses import dataclass
-from functools import cached_property
 from importlib.metadata import packages_distributions
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import boto3
 import pytest
+from deploy_support import AUDIO_BASE_URL, REGIONS, SKILL_ID, Packaged
 from packaging.utils import canonicalize_name
 from test_visits_dynamodb import TABLE, Dynalite
 
@@ -32,14 +31,11 @@ from skill.persistence import TTL_ATTRIBUTE
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Session, Slot
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parent.parent
-SKILL_ID = "amzn1.ask.skill.6f1d2c3b-0a9e-4d8c-b7a6-5e4f3d2c1b0a"
 MAX_ZIP_BYTES = 3 * 1024 * 1024
-# A stand-in CloudFront domain (AWS's documentation example): no request goes to it.
-AUDIO_BASE_URL = "https://d111111abcdef8.cloudfront.net/audio"
 SLOT_TYPES = {"cause": "CrampCause", "tip": "PreventionTip"}
-# The AWS regions Alexa calls from (scripts/alexa_regions.py): North America's is the default.
-REGIONS = ("us-east-1", "eu-west-1", "us-west-2")
 AUDIO_RESOURCES = {
     "AudioBucket",
     "AudioBucketPolicy",
@@ -47,8 +43,6 @@ AUDIO_RESOURCES = {
     "AudioDistribution",
 }
 AUDIO_OUTPUTS = {"AudioBucketName", "AudioDistributionId", "AudioBaseUrl"}
-# A closed port: Serverless sends AWS calls through HTTP(S)_PROXY, so any attempt fails the run.
-DEAD_PROXY = "http://127.0.0.1:9"
 # Runs a conversation through `skill.lambda_function.handler` in a fresh interpreter, carrying
 # session attributes like Alexa does, and reports which modules came from outside the package,
 # on its last line of stdout (the handler's metrics records, EMF lines, come before it).
@@ -80,96 +74,6 @@ sys.stdout.write("\n")
 json.dump({"results": results, "site": "site" in sys.modules, "foreign": foreign,
            "python": list(sys.version_info[:2])}, sys.stdout)
 """
-
-
-@dataclass(frozen=True)
-class Packaged:
-    """What `serverless package` wrote."""
-
-    directory: Path
-
-    @cached_property
-    def template(self) -> dict[str, Any]:
-        """The CloudFormation template that `serverless deploy` would send."""
-        path = self.directory / "cloudformation-template-update-stack.json"
-        return json.loads(path.read_text(encoding="utf-8"))
-
-    @property
-    def resources(self) -> dict[str, Any]:
-        """The template's resources by logical id."""
-        return self.template["Resources"]
-
-    @property
-    def zip_path(self) -> Path:
-        """The Lambda artifact."""
-        return self.directory / "leg-cramp-helper.zip"
-
-    @cached_property
-    def names(self) -> list[str]:
-        """Every file in the zip."""
-        with zipfile.ZipFile(self.zip_path) as archive:
-            return [n for n in archive.namelist() if not n.endswith("/")]
-
-
-def package_index_hosts() -> list[str]:
-    """The hosts pip may need: PyPI, and any index configured through the environment."""
-    hosts = ["pypi.org", "files.pythonhosted.org"]
-    for name in ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL"):
-        hosts += [urlsplit(u).hostname or "" for u in os.environ.get(name, "").split()]
-    return [h for h in hosts if h]
-
-
-@pytest.fixture(scope="session")
-def regional() -> dict[str, Packaged]:
-    """`make package`, as the README says, once per session for every region: no AWS
-    credentials, no route to AWS. The regions without clips of their own get the stand-in URL.
-
-    It must leave us-east-1's zip and template in the checkout's `.serverless/`, and each other
-    region's in `.serverless/<region>/`.
-    """
-    # Every region, whatever REGIONS or STAGE the caller's environment holds.
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("AWS_") and k not in ("REGIONS", "STAGE")
-    }
-    env.update(
-        SKILL_ID=SKILL_ID,
-        AUDIO_BASE_URL=AUDIO_BASE_URL,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_EC2_METADATA_DISABLED="true",
-    )
-    for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"):
-        env[name] = DEAD_PROXY
-    env["NO_PROXY"] = env["no_proxy"] = ",".join(package_index_hosts())
-    result = subprocess.run(
-        ["make", "--no-print-directory", "package"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    out = ROOT / ".serverless"
-    return {region: Packaged(out if region == REGIONS[0] else out / region) for region in REGIONS}
-
-
-@pytest.fixture(scope="session")
-def packaged(regional: dict[str, Packaged]) -> Packaged:
-    """The package of the default region, us-east-1."""
-    return regional[REGIONS[0]]
-
-
-@pytest.fixture(scope="session")
-def unpacked(packaged: Packaged, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The zip, extracted as Lambda does into its task directory."""
-    target = tmp_path_factory.mktemp("var-task")
-    with zipfile.ZipFile(packaged.zip_path) as archive:
-        archive.extractall(target)
-    return target
 
 
 def _copy_packages(names: tuple[str, ...], target: Path) -> Path:

@@ -25,6 +25,8 @@ from skill.content import (
     merge,
 )
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 SPANISH = [locale for locale in SUPPORTED_LOCALES if locale.startswith("es-")]
 # Words only English has: any of them in Spanish speech is an English leak.

@@ -8,6 +8,8 @@ import pytest
 
 from skill.simulator.sampleindex import SampleIndex
 
+pytestmark = pytest.mark.unit
+
 SAMPLES = {
     "StretchIntent": [["stretch", "my", "calf"], ["how", "do", "i", "stretch"]],
     "CauseIntent": [["why", "do", "i", "get", "cramp"], ["what", "cause", "cramp"]],
