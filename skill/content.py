@@ -301,7 +301,8 @@ def fill_emergency(
             return [filled(inner, number) for inner in value]
         return value
 
-    return filled(data, emergency)
+    result: dict[str, Any] = filled(data, emergency)
+    return result
 
 
 def resolve_locale(locale: str | None) -> str:

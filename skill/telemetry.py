@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -292,8 +292,11 @@ def instrument(builder: CustomSkillBuilder, settings: TelemetrySettings) -> Lamb
             envelope = skill.serializer.deserialize(
                 payload=json.dumps(event), obj_type=RequestEnvelope
             )
-            response = skill.serializer.serialize(
-                skill.invoke(request_envelope=envelope, context=context)
+            response = cast(  # a response envelope serializes to a dict
+                dict[str, Any],
+                skill.serializer.serialize(
+                    skill.invoke(request_envelope=envelope, context=context)
+                ),
             )
         except Exception as exc:
             outcome.error = outcome.error or type(exc).__name__

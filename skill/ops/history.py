@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from skill.ops.client import with_retries
@@ -70,7 +71,7 @@ def pages(
         if token:
             query["next_token"] = token
         page = with_retries(
-            lambda q=query: client.get_utterance_data_v1(skill_id=skill_id, stage=stage, **q),
+            partial(client.get_utterance_data_v1, skill_id=skill_id, stage=stage, **query),
             skill_id,
             sleep,
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ask_smapi_model.v1.skill.evaluations.profile_nlu_request import ProfileNluRequest
@@ -76,8 +77,9 @@ def profile_rows(
     """Each row through the profiler and `simulate` (its intent, and whether it was right)."""
     for row in rows:
         response = with_retries(
-            lambda r=row: client.profile_nlu_v1(
-                profile_nlu_request=ProfileNluRequest(utterance=r.text),
+            partial(
+                client.profile_nlu_v1,
+                profile_nlu_request=ProfileNluRequest(utterance=row.text),
                 skill_id=skill_id,
                 stage=stage,
                 locale=locale,
