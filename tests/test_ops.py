@@ -34,6 +34,9 @@ from skill.simulator import evaluate
 from skill.simulator.nlueval import load_annotations, load_labelled
 from skill.simulator.session import nlu_for
 
+pytestmark = pytest.mark.integration
+
+
 ROOT = Path(__file__).resolve().parent.parent
 FALLBACK = "AMAZON.FallbackIntent"
 

@@ -21,6 +21,8 @@ from skill.simulator import envelopes
 from skill.simulator.envelopes import Session, Slot
 from skill.telemetry import TelemetrySettings, instrument, request_facts
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 SKILL_ID = "amzn1.ask.skill.6f1d2c3b-0a9e-4d8c-b7a6-5e4f3d2c1b0a"
 SLOT_TYPES = {"cause": "CrampCause", "symptom": "RedFlag", "tip": "PreventionTip"}
@@ -232,6 +234,7 @@ import skill.lambda_function as entry
 from skill.handlers.content import CrampCausesIntentHandler
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Session, Slot
+
 
 class Capture(logging.Handler):
     def __init__(self):
