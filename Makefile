@@ -12,11 +12,11 @@ APT_PACKAGES := espeak-ng lame chromium
 APT_STAMP := $(VENV)/.apt-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run web test lint format bench clean
+.PHONY: setup run web test test-fast lint format bench clean
 
 $(PY_STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[web,audio,dev,aws]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[web,audio,dev,aws,ops]'
 	touch $@
 
 $(NPM_STAMP): package.json package-lock.json
@@ -38,17 +38,24 @@ WEB_FLAGS ?=
 web: $(PY_STAMP)
 	$(PY) -m skill.simulator --web $(WEB_FLAGS)
 
+# mypy checks skill/ ([tool.mypy] in pyproject.toml).
 lint: $(PY_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(PY_STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Everything: lint, the clip check and every test layer (unit, integration, e2e; tests/layers.py).
 test: setup lint
 	$(PY) -m skill.audio check
 	$(VENV)/bin/pytest
+
+# The unit layer alone, in seconds: pure functions, handlers through envelopes, content.
+test-fast: $(PY_STAMP)
+	$(VENV)/bin/pytest -m unit
 
 bench: setup
 	$(PY) -m bench

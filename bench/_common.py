@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import platform
 import statistics
 import sys
@@ -16,11 +15,12 @@ from typing import Any
 RESULTS_DIR = Path(__file__).parent / "results"
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    """The q-th percentile (0-100) by the nearest-rank method."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[rank - 1]
+def percentile(values: Sequence[float], q: int) -> float:
+    """The q-th percentile (1-99) of the timings, interpolated between the nearest ranks (the
+    standard library's inclusive quantiles); a single timing is its own percentile."""
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 def summary_ms(seconds: Sequence[float]) -> dict[str, float | int]:

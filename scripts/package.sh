@@ -30,8 +30,9 @@ export SKILL_ID="${SKILL_ID:-amzn1.ask.skill.00000000-0000-0000-0000-00000000000
 # ends in ".serverless".)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# .data/ holds local state and pulled history (people's words): it never leaves the checkout.
 tar --exclude=./.git --exclude=./.venv --exclude=./node_modules --exclude=./.serverless \
-  --exclude=./build --exclude='__pycache__' -cf "$work/tree.tar" .
+  --exclude=./.data --exclude=./build --exclude='__pycache__' -cf "$work/tree.tar" .
 build() {
   mkdir "$work/$1"
   tar -xf "$work/tree.tar" -C "$work/$1"

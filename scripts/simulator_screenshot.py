@@ -60,8 +60,22 @@ def say(page: Page, line: str) -> None:
     page.get_by_test_id("turn").nth(before).wait_for()
 
 
+def shoot(browser: Browser, base_url: str, out: Path, width: int, height: int) -> None:
+    """Open the page in `browser`, hold a short conversation and save the screenshot at `out`."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(base_url)
+    page.wait_for_selector("body[data-ready=true]")
+    page.get_by_test_id("mute").check()
+    for line in CONVERSATION:
+        say(page, line)
+    page.get_by_test_id("utterance").fill("tell me more")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out))
+    page.close()
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Open the page, hold a short conversation and save the screenshot."""
+    """Serve the simulator, open it in Debian's chromium and save the screenshot."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "simulator.png")
     parser.add_argument("--width", type=int, default=1280)
@@ -69,15 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with serving() as base_url, sync_playwright() as playwright:
         browser = launch(playwright)
-        page = browser.new_page(viewport={"width": args.width, "height": args.height})
-        page.goto(base_url)
-        page.wait_for_selector("body[data-ready=true]")
-        page.get_by_test_id("mute").check()
-        for line in CONVERSATION:
-            say(page, line)
-        page.get_by_test_id("utterance").fill("tell me more")
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(args.out))
+        shoot(browser, base_url, args.out, args.width, args.height)
         browser.close()
     print(f"wrote {args.out}")
     return 0

@@ -239,7 +239,7 @@ def _phrases(kind: str, phrases: list[str]) -> frozenset[str]:
     return frozenset(" ".join(p.lower().split()) for p in phrases)
 
 
-def parse_content(locale: str, data: Mapping) -> Content:
+def parse_content(locale: str, data: Mapping[str, Any]) -> Content:
     """Validate raw TOML data and build the typed content."""
     prompts = data.get("prompts", {})
     if set(prompts) != set(PROMPT_KEYS):
@@ -268,7 +268,7 @@ def parse_content(locale: str, data: Mapping) -> Content:
         raise ContentError(f"{locale}: missing {missing}") from None
 
 
-def merge(base: Mapping, override: Mapping, where: str = "") -> dict:
+def merge(base: Mapping[str, Any], override: Mapping[str, Any], where: str = "") -> dict[str, Any]:
     """`base` with `override` deep-merged on top; an override may only change existing keys."""
     merged = dict(base)
     for key, value in override.items():
@@ -301,7 +301,8 @@ def fill_emergency(
             return [filled(inner, number) for inner in value]
         return value
 
-    return filled(data, emergency)
+    result: dict[str, Any] = filled(data, emergency)
+    return result
 
 
 def resolve_locale(locale: str | None) -> str:
@@ -313,7 +314,7 @@ def resolve_locale(locale: str | None) -> str:
     return same[0] if same else DEFAULT_LOCALE
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> dict[str, Any]:
     import tomllib  # here, not at the top: the Lambda's cold import reads no content file
 
     with path.open("rb") as f:

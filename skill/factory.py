@@ -29,8 +29,11 @@ def create_skill_builder(
     over both.
     """
     adapter = adapter_from_environment(default_persistence, persistence)
-    builder = CustomSkillBuilder(persistence_adapter=adapter)
-    builder.skill_id = (os.environ.get("SKILL_ID", "") if skill_id is None else skill_id) or None
+    builder = CustomSkillBuilder() if adapter is None else CustomSkillBuilder(adapter)
+    # The SDK leaves `skill_id` unannotated (`self.skill_id = None`), so mypy reads it as None.
+    builder.skill_id = (  # type: ignore[assignment]
+        os.environ.get("SKILL_ID", "") if skill_id is None else skill_id
+    ) or None
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler())
     for exception_handler in EXCEPTION_HANDLERS:

@@ -7,12 +7,14 @@ from ask_sdk_core.dispatch_components import (
     AbstractResponseInterceptor,
 )
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_locale
 from ask_sdk_model import Response
+from ask_sdk_model.ui import SimpleCard, SsmlOutputSpeech
 
 from skill import visits
 from skill.content import load_content
 from skill.handlers.navigation import LAST_RESPONSE_KEY
-from skill.responses import CONTENT_KEY
+from skill.responses import CONTENT_KEY, session_attributes
 
 
 class ContentInterceptor(AbstractRequestInterceptor):
@@ -20,7 +22,7 @@ class ContentInterceptor(AbstractRequestInterceptor):
 
     def process(self, handler_input: HandlerInput) -> None:
         """Loads (cached) content for the request locale, falling back to the default."""
-        locale = getattr(handler_input.request_envelope.request, "locale", None)
+        locale = get_locale(handler_input)
         attributes = handler_input.attributes_manager.request_attributes
         attributes[CONTENT_KEY] = load_content(locale if isinstance(locale, str) else "")
 
@@ -32,13 +34,15 @@ class RememberResponseInterceptor(AbstractResponseInterceptor):
         """Saves speech, reprompt and card into the session attributes."""
         if response is None or response.should_end_session is not False:
             return
-        if response.output_speech is None or response.reprompt is None:
+        speech = response.output_speech
+        reprompt = response.reprompt.output_speech if response.reprompt else None
+        if not isinstance(speech, SsmlOutputSpeech) or not isinstance(reprompt, SsmlOutputSpeech):
             return
         card = response.card
-        handler_input.attributes_manager.session_attributes[LAST_RESPONSE_KEY] = {
-            "speech": response.output_speech.ssml,
-            "reprompt": response.reprompt.output_speech.ssml,
-            "card": [card.title, card.content] if card is not None else None,
+        session_attributes(handler_input)[LAST_RESPONSE_KEY] = {
+            "speech": speech.ssml,
+            "reprompt": reprompt.ssml,
+            "card": [card.title, card.content] if isinstance(card, SimpleCard) else None,
         }
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from ask_sdk_core.exceptions import AttributesManagerException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_model import Response
@@ -43,12 +45,24 @@ class Card:
 
 def content_of(handler_input: HandlerInput) -> Content:
     """The content for this request's locale, put there by the content interceptor."""
-    return handler_input.attributes_manager.request_attributes[CONTENT_KEY]
+    content = handler_input.attributes_manager.request_attributes.get(CONTENT_KEY)
+    if not isinstance(content, Content):
+        raise TypeError("no content for this request: the content interceptor has not run")
+    return content
+
+
+def session_attributes(handler_input: HandlerInput) -> dict[str, Any]:
+    """The session's attributes. (The SDK types them Optional, but raises rather than return
+    None outside a session.)"""
+    attributes = handler_input.attributes_manager.session_attributes
+    if attributes is None:
+        raise AttributesManagerException("no session attributes out of a session")
+    return attributes
 
 
 def state_of(handler_input: HandlerInput) -> State:
     """The conversation state carried in the session."""
-    return State.load(handler_input.attributes_manager.session_attributes)
+    return State.load(session_attributes(handler_input))
 
 
 def _clips(handler_input: HandlerInput) -> ssml.ClipLookup | None:
@@ -56,14 +70,9 @@ def _clips(handler_input: HandlerInput) -> ssml.ClipLookup | None:
     return clip_lookup(content_of(handler_input).locale)
 
 
-def _build(
-    handler_input: HandlerInput,
-    speech: Sequence[str | ssml.Pause],
-    card: Card | None,
-    clips: ssml.ClipLookup | None,
-) -> ResponseFactory:
+def _build(handler_input: HandlerInput, speech_ssml: str, card: Card | None) -> ResponseFactory:
     builder = handler_input.response_builder
-    builder.speak(ssml.render(speech, clips))
+    builder.speak(speech_ssml)
     if card is not None:
         content = content_of(handler_input)
         builder.set_card(SimpleCard(title=card.title, content=content.card_text(card.text)))
@@ -82,15 +91,16 @@ def ask(
     if not any(part.strip() for part in reprompt):
         raise ValueError("a response that keeps the session open needs a reprompt")
     if state is not None:
-        state.save(handler_input.attributes_manager.session_attributes)
+        state.save(session_attributes(handler_input))
     clips = _clips(handler_input)  # one lookup serves speech and reprompt
-    builder = _build(handler_input, speech, card, clips)
+    speech_ssml = ssml.render(speech, clips)
     reprompt_ssml = ssml.render(
         reprompt,
         clips,
-        max_tags=ssml.MAX_AUDIO_TAGS - ssml.audio_tags(builder.response.output_speech.ssml),
+        max_tags=ssml.MAX_AUDIO_TAGS - ssml.audio_tags(speech_ssml),
         max_seconds=ssml.MAX_REPROMPT_AUDIO_SECONDS,
     )
+    builder = _build(handler_input, speech_ssml, card)
     return builder.ask(reprompt_ssml).set_should_end_session(False).response
 
 
@@ -98,5 +108,5 @@ def tell(
     handler_input: HandlerInput, speech: Sequence[str | ssml.Pause], *, card: Card | None = None
 ) -> Response:
     """A response that ends the session and asks nothing."""
-    builder = _build(handler_input, speech, card, _clips(handler_input))
+    builder = _build(handler_input, ssml.render(speech, _clips(handler_input)), card)
     return builder.set_should_end_session(True).response

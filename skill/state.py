@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from skill.content import CAUSE_IDS, ROUTINE_IDS, TIP_IDS, TOPIC_IDS
@@ -26,18 +27,11 @@ class State:
     def load(cls, attributes: Mapping[str, Any]) -> State:
         """Read state from session attributes, ignoring anything malformed or unknown."""
         question = attributes.get("question")
-        topic = attributes.get("topic")
         tip_index = attributes.get("tip_index")
-        valid_topic = (
-            isinstance(topic, list)
-            and len(topic) == 2
-            and topic[0] in _KINDS
-            and topic[1] in _KINDS[topic[0]]
-        )
         valid_index = type(tip_index) is int and 0 <= tip_index < len(TIP_IDS)
         return cls(
             question=question if question in QUESTIONS else None,
-            topic=(topic[0], topic[1]) if valid_topic else None,
+            topic=_topic(attributes.get("topic")),
             tip_index=tip_index if valid_index else None,
         )
 
@@ -47,6 +41,15 @@ class State:
         attributes["topic"] = list(self.topic) if self.topic else None
         attributes["tip_index"] = self.tip_index
 
-    def but(self, **changes: Any) -> State:
+    def replace(self, **changes: Any) -> State:
         """A copy with some fields changed."""
-        return replace(self, **changes)
+        return dataclasses.replace(self, **changes)
+
+
+def _topic(value: object) -> tuple[str, str] | None:
+    """A saved `[kind, id]` naming a known item, else None."""
+    if isinstance(value, list) and len(value) == 2:
+        kind, item_id = value
+        if isinstance(kind, str) and kind in _KINDS and item_id in _KINDS[kind]:
+            return (kind, item_id)
+    return None

@@ -21,7 +21,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.verification import DNSName, PolicyBuilder, Store, VerificationError
+from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 CERT_URL_HEADER = "SignatureCertChainUrl"
 SIGNATURE_HEADER = "Signature-256"
@@ -82,7 +82,7 @@ def download_chain(
     """GET the PEM chain with a short timeout and a size cap; RequestRejected on any failure."""
     try:
         with _OPENER.open(url, timeout=timeout) as response:
-            data = response.read(max_bytes + 1)
+            data: bytes = response.read(max_bytes + 1)
     except (OSError, http.client.HTTPException, ValueError) as error:
         raise RequestRejected("cert download failed") from error
     if len(data) > max_bytes:
@@ -174,7 +174,7 @@ class AlexaRequestVerifier(AbstractVerifier):
 
     @staticmethod
     def _check_timestamp(envelope: RequestEnvelope, now: datetime) -> None:
-        stamp = envelope.request.timestamp
+        stamp = envelope.request.timestamp if envelope.request is not None else None
         if not isinstance(stamp, datetime):
             raise RequestRejected("timestamp missing")
         if stamp.tzinfo is None:
@@ -211,7 +211,7 @@ class AlexaRequestVerifier(AbstractVerifier):
             PolicyBuilder()
             .store(self._trust_store())
             .time(now)
-            .build_server_verifier(DNSName(ALEXA_SAN))
+            .build_server_verifier(x509.DNSName(ALEXA_SAN))
         )
         try:
             verifier.verify(leaf, intermediates)

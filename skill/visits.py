@@ -101,9 +101,9 @@ def walk_position(before: State, after: State) -> Any:
     A tip spoken in a walk is remembered, unless it was the last one (the walk is finished).
     An offer to carry on that was not taken forgets the position.
     """
-    moved = after.tip_index is not None and after.tip_index != before.tip_index
-    if moved:
-        return None if after.tip_index == len(TIP_IDS) - 1 else TIP_IDS[after.tip_index]
+    index = after.tip_index
+    if index is not None and index != before.tip_index:  # moved
+        return None if index == len(TIP_IDS) - 1 else TIP_IDS[index]
     if before.question == "resume":
         return None
     return _KEEP
@@ -119,7 +119,7 @@ def _today(handler_input: HandlerInput) -> date:
 
 def _describe(exc: BaseException) -> str:
     """The failure's kind and, for AWS errors, its code: never a message that could hold ids."""
-    names = []
+    names: list[str] = []
     seen: BaseException | None = exc
     while seen is not None and len(names) < 4:
         response = getattr(seen, "response", None)

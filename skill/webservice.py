@@ -149,7 +149,8 @@ def create_app(
         envelope = _parse_body(body)
         summary.update(_summary(envelope))
         try:
-            return adapter.dispatch_request()
+            response: Response = adapter.dispatch_request()
+            return response
         except BadRequest as error:
             cause = error.__context__
             reason = cause.reason if isinstance(cause, RequestRejected) else "verification failed"
@@ -163,7 +164,8 @@ def create_app(
     def alexa() -> Response | tuple[Response, int]:
         started = time.perf_counter()
         summary: dict[str, str | None] = {"request_id": None, "type": None, "intent": None}
-        status, reason = 500, "server error"  # what the line says if dispatch raises
+        status = 500
+        reason: str | None = "server error"  # what the line says if dispatch raises
         try:
             response = dispatch(summary)
             status, reason = 200, None

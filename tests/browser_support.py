@@ -13,3 +13,5 @@ _spec.loader.exec_module(screenshot)
 
 launch = screenshot.launch
 say = screenshot.say
+serving = screenshot.serving
+shoot = screenshot.shoot

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import layers
 import pytest
+from deploy_support import BUILD, REGIONS, Packaged
 from web_support import Pki, make_pki
 
 from skill import ssml
@@ -101,6 +104,25 @@ class Conversation:
         return self.send(envelopes.intent(self.session, name, slot_values, SLOT_TYPES))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test module has exactly one layer (tests/layers.py), checked before deselection;
+    the layers run in order, unit first, so the quick failures come first."""
+    layers.check(items)
+    items.sort(key=layers.rank)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start `make package` in the background when a selected test will read the package."""
+    if any("regional" in getattr(item, "fixturenames", ()) for item in session.items):
+        BUILD.start()
+
+
+def pytest_sessionfinish() -> None:
+    """No build outlives the session."""
+    BUILD.stop()
+
+
 @pytest.fixture(autouse=True)
 def visit_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test that builds a skill remembering visits gets its own empty SQLite file.
@@ -135,3 +157,24 @@ def model() -> dict[str, Any]:
 def pki() -> Pki:
     """A throwaway PKI (root, intermediate, Alexa-like leaves) for the web tests."""
     return make_pki()
+
+
+@pytest.fixture(scope="session")
+def regional() -> dict[str, Packaged]:
+    """`make package` for every region, built once per session for every test that reads it."""
+    return BUILD.result()
+
+
+@pytest.fixture(scope="session")
+def packaged(regional: dict[str, Packaged]) -> Packaged:
+    """The package of the default region, us-east-1."""
+    return regional[REGIONS[0]]
+
+
+@pytest.fixture(scope="session")
+def unpacked(packaged: Packaged, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The zip, extracted as Lambda does into its task directory."""
+    target = tmp_path_factory.mktemp("var-task")
+    with zipfile.ZipFile(packaged.zip_path) as archive:
+        archive.extractall(target)
+    return target

@@ -16,3 +16,14 @@ NUMBERS = {
     "es-ES": ["112"],
 }
 SPOKEN_NUMBERS = {**NUMBERS, "en-AU": ["triple zero", "111"]}
+
+# How a user opens the skill, asks it something in one go, and asks for a guided stretch (the
+# turn with pauses and clips), per language: each a sample or invocation word for word.
+OPEN = {"en": "open leg cramp helper", "es": "abre calambres nocturnos"}
+ASK = {"en": "ask leg cramp helper {}", "es": "pregúntale a calambres nocturnos {}"}
+STRETCH = {"en": "walk me through a stretch", "es": "guíame a estirar la pierna"}
+
+
+def language(locale: str) -> str:
+    """The locale's language: "en" or "es"."""
+    return locale.split("-")[0]

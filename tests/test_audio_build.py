@@ -18,6 +18,8 @@ from skill.audio.check import check
 from skill.audio.engines import OfflineEngine
 from skill.audio.manifest import Manifest, default_audio_dir, text_sha256
 
+pytestmark = pytest.mark.integration
+
 TEXTS = [
     ("cause.COLD.summary", "Cold can bring on a cramp."),
     ("prompt.help", "You can ask what causes leg cramps, or how to prevent them."),
@@ -124,14 +126,15 @@ def test_check_finds_stale_missing_and_nonconformant_clips(built: Path, tmp_path
 def test_cli_check_and_build_on_the_committed_clips(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    """`check` fails once a clip's text changes; `build` re-renders only that one; check passes."""
+    """`check` fails once a clip's text changes; `build` re-renders only that one; then every
+    locale's clips pass `check` again."""
     out = tmp_path / "audio"
     shutil.copytree(default_audio_dir(), out)
     data = json.loads((out / "manifest.json").read_text())
     clip_id = content_texts("en-US")[0][0]
     data["clips"]["en-US"][clip_id]["text_sha256"] = "0" * 64
     (out / "manifest.json").write_text(json.dumps(data))
-    assert main(["check", "--out", str(out)]) == 1
+    assert main(["check", "--locale", "en-US", "--out", str(out)]) == 1
     assert f"en-US/{clip_id}: stale" in capsys.readouterr().err
 
     assert main(["build", "--engine", "offline", "--locale", "en-US", "--out", str(out)]) == 0

@@ -34,6 +34,8 @@ from skill.audio.build import build
 from skill.audio.engines import GttsEngine, OfflineEngine
 from skill.audio.manifest import Manifest
 
+pytestmark = pytest.mark.integration
+
 TEXTS = [("prompt.hello", "Hello there."), ("prompt.bye", "Goodbye for now.")]
 
 

@@ -13,6 +13,8 @@ from skill.audio.manifest import Manifest, default_audio_dir
 from skill.content import load_content
 from skill.simulator.cli import main as simulator_main
 
+pytestmark = pytest.mark.unit
+
 content = load_content("en-US")
 CLIPS = Manifest.load(default_audio_dir() / "manifest.json").clips["en-US"]
 

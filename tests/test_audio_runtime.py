@@ -16,6 +16,8 @@ from skill.audio.runtime import clip_lookup
 from skill.content import SUPPORTED_LOCALES, load_content
 from skill.ssml import Clip
 
+pytestmark = pytest.mark.unit
+
 BASE = "https://cramps.example.com/audio"
 AUDIO_RE = re.compile(r'<audio src="([^"]+)"/>')
 content = load_content("en-US")

@@ -13,14 +13,24 @@ from pathlib import Path
 
 import pytest
 
-from bench import cold_import, handler_latency, handler_latency_persistence, hello_world, web_sim
+from bench import (
+    cold_import,
+    handler_latency,
+    handler_latency_persistence,
+    hello_world,
+    nlu_accuracy,
+    web_sim,
+)
 from bench.__main__ import discover
 from skill.lambda_function import handler
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Session
 
+pytestmark = pytest.mark.integration
+
 ROOT = Path(__file__).resolve().parent.parent
 SUMMARY_FIELDS = {"n", "median_ms", "p95_ms", "min_ms"}
+NLU_TARGET = 0.9  # in-domain accuracy the simulator NLU must reach on the held-out set
 
 
 def _results(path: Path) -> dict:
@@ -164,3 +174,14 @@ def test_bench_runner_finds_benchmarks_by_their_main(tmp_path: Path) -> None:
     (tmp_path / "helper.py").write_text("def other():\n    return 0\n")
     (tmp_path / "_private.py").write_text("def main():\n    return 0\n")
     assert discover(tmp_path) == ["with_main"]
+
+
+def test_benchmark_reports_accuracy_against_the_exact_matcher(tmp_path: Path) -> None:
+    """bench.nlu_accuracy runs (tiny counts) and shows generalisation beyond exact samples."""
+    args = ["--repeat", "1", "--loads", "1", "--cold-runs", "1", "--sets", "heldout_en-US"]
+    assert nlu_accuracy.main([*args, "--baseline", "--out", str(tmp_path)]) == 0
+    report = json.loads((tmp_path / "nlu_accuracy.json").read_text())
+    results = report["results"]
+    nlu, exact = results["heldout_en-US/nlu"], results["heldout_en-US/exact baseline"]
+    assert nlu["in_domain_accuracy"] >= NLU_TARGET > exact["in_domain_accuracy"]
+    assert nlu["latency_p99_ms"] > 0 and report["load_cold_process_median_ms"] > 0

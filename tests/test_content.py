@@ -15,6 +15,8 @@ from skill.content import (
     resolve_locale,
 )
 
+pytestmark = pytest.mark.unit
+
 content = load_content("en-US")
 ITEMS = [*content.causes, *content.tips, *content.topics.values()]
 WORDS_PER_SECOND = 2.6  # a calm Alexa voice speaks about 150 to 160 words a minute

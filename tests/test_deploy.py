@@ -3,7 +3,8 @@ from, cfn-lint and the real Lambda zip.
 
 AWS is the one boundary not crossed: packaging runs with every AWS credential source hidden and
 its AWS client pointed at a dead proxy (only the Python package index stays reachable, for pip),
-and the zip is run by a local Python instead of Lambda.
+and the zip is run by a local Python instead of Lambda. The package is built once per session
+(tests/deploy_support.py, the `regional`, `packaged` and `unpacked` fixtures of conftest.py).
 """
 
 from __future__ import annotations
@@ -15,15 +16,13 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from dataclasses import dataclass
-from functools import cached_property
 from importlib.metadata import packages_distributions
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import boto3
 import pytest
+from deploy_support import AUDIO_BASE_URL, REGIONS, SKILL_ID, Packaged
 from packaging.utils import canonicalize_name
 from test_visits_dynamodb import TABLE, Dynalite
 
@@ -32,14 +31,11 @@ from skill.persistence import TTL_ATTRIBUTE
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Session, Slot
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parent.parent
-SKILL_ID = "amzn1.ask.skill.6f1d2c3b-0a9e-4d8c-b7a6-5e4f3d2c1b0a"
 MAX_ZIP_BYTES = 3 * 1024 * 1024
-# A stand-in CloudFront domain (AWS's documentation example): no request goes to it.
-AUDIO_BASE_URL = "https://d111111abcdef8.cloudfront.net/audio"
 SLOT_TYPES = {"cause": "CrampCause", "tip": "PreventionTip"}
-# The AWS regions Alexa calls from (scripts/alexa_regions.py): North America's is the default.
-REGIONS = ("us-east-1", "eu-west-1", "us-west-2")
 AUDIO_RESOURCES = {
     "AudioBucket",
     "AudioBucketPolicy",
@@ -47,10 +43,9 @@ AUDIO_RESOURCES = {
     "AudioDistribution",
 }
 AUDIO_OUTPUTS = {"AudioBucketName", "AudioDistributionId", "AudioBaseUrl"}
-# A closed port: Serverless sends AWS calls through HTTP(S)_PROXY, so any attempt fails the run.
-DEAD_PROXY = "http://127.0.0.1:9"
 # Runs a conversation through `skill.lambda_function.handler` in a fresh interpreter, carrying
-# session attributes like Alexa does, and reports which modules came from outside the package.
+# session attributes like Alexa does, and reports which modules came from outside the package,
+# on its last line of stdout (the handler's metrics records, EMF lines, come before it).
 DRIVER = r"""
 import json, os, sys, sysconfig
 events = json.load(sys.stdin)
@@ -75,99 +70,44 @@ foreign = sorted(
     if getattr(module, "__file__", None)
     and not any(os.path.realpath(module.__file__).startswith(os.path.realpath(r)) for r in roots)
 )
+sys.stdout.write("\n")
 json.dump({"results": results, "site": "site" in sys.modules, "foreign": foreign,
            "python": list(sys.version_info[:2])}, sys.stdout)
 """
 
 
-@dataclass(frozen=True)
-class Packaged:
-    """What `serverless package` wrote."""
-
-    directory: Path
-
-    @cached_property
-    def template(self) -> dict[str, Any]:
-        """The CloudFormation template that `serverless deploy` would send."""
-        path = self.directory / "cloudformation-template-update-stack.json"
-        return json.loads(path.read_text(encoding="utf-8"))
-
-    @property
-    def resources(self) -> dict[str, Any]:
-        """The template's resources by logical id."""
-        return self.template["Resources"]
-
-    @property
-    def zip_path(self) -> Path:
-        """The Lambda artifact."""
-        return self.directory / "leg-cramp-helper.zip"
-
-    @cached_property
-    def names(self) -> list[str]:
-        """Every file in the zip."""
-        with zipfile.ZipFile(self.zip_path) as archive:
-            return [n for n in archive.namelist() if not n.endswith("/")]
-
-
-def package_index_hosts() -> list[str]:
-    """The hosts pip may need: PyPI, and any index configured through the environment."""
-    hosts = ["pypi.org", "files.pythonhosted.org"]
-    for name in ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL"):
-        hosts += [urlsplit(u).hostname or "" for u in os.environ.get(name, "").split()]
-    return [h for h in hosts if h]
-
-
-@pytest.fixture(scope="session")
-def regional() -> dict[str, Packaged]:
-    """`make package`, as the README says, once per session for every region: no AWS
-    credentials, no route to AWS. The regions without clips of their own get the stand-in URL.
-
-    It must leave us-east-1's zip and template in the checkout's `.serverless/`, and each other
-    region's in `.serverless/<region>/`.
-    """
-    # Every region, whatever REGIONS or STAGE the caller's environment holds.
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("AWS_") and k not in ("REGIONS", "STAGE")
-    }
-    env.update(
-        SKILL_ID=SKILL_ID,
-        AUDIO_BASE_URL=AUDIO_BASE_URL,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_EC2_METADATA_DISABLED="true",
-    )
-    for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"):
-        env[name] = DEAD_PROXY
-    env["NO_PROXY"] = env["no_proxy"] = ",".join(package_index_hosts())
-    result = subprocess.run(
-        ["make", "--no-print-directory", "package"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    out = ROOT / ".serverless"
-    return {region: Packaged(out if region == REGIONS[0] else out / region) for region in REGIONS}
-
-
-@pytest.fixture(scope="session")
-def packaged(regional: dict[str, Packaged]) -> Packaged:
-    """The package of the default region, us-east-1."""
-    return regional[REGIONS[0]]
-
-
-@pytest.fixture(scope="session")
-def unpacked(packaged: Packaged, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The zip, extracted as Lambda does into its task directory."""
-    target = tmp_path_factory.mktemp("var-task")
-    with zipfile.ZipFile(packaged.zip_path) as archive:
-        archive.extractall(target)
+def _copy_packages(names: tuple[str, ...], target: Path) -> Path:
+    """Copies installed packages (or single-module distributions) into `target`."""
+    site = Path(boto3.__file__).resolve().parent.parent
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        if (site / name).is_dir():
+            shutil.copytree(
+                site / name, target / name, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        else:
+            shutil.copy2(site / f"{name}.py", target / f"{name}.py")
     return target
+
+
+def lambda_runtime_packages(target: Path) -> Path:
+    """What Lambda's Python runtime adds to the path for a function: boto3 and its needs."""
+    return _copy_packages(("boto3", "botocore", "s3transfer", "jmespath"), target)
+
+
+def powertools_layer(target: Path) -> Path:
+    """What AWS's Powertools layer adds: /opt/python with Powertools and its one dependency the
+    runtime lacks (jmespath, its other one, is the runtime's)."""
+    return _copy_packages(("aws_lambda_powertools", "typing_extensions"), target / "python")
+
+
+@pytest.fixture(scope="session")
+def lambda_path(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """LAMBDA_RUNTIME_PATH for the zip: the runtime's boto3 and the Powertools layer."""
+    root = tmp_path_factory.mktemp("lambda")
+    runtime = lambda_runtime_packages(root / "var-runtime")
+    layer = powertools_layer(root / "opt")
+    return os.pathsep.join([str(runtime), str(layer)])
 
 
 def resources_of_type(packaged: Packaged, kind: str) -> dict[str, Any]:
@@ -230,7 +170,7 @@ def test_logs_are_kept_for_a_bounded_time(packaged: Packaged) -> None:
     """The function's log group expires old logs instead of keeping them forever."""
     group = packaged.resources["SkillLogGroup"]["Properties"]
     assert group["LogGroupName"] == "/aws/lambda/leg-cramp-helper-dev-skill"
-    assert 1 <= group["RetentionInDays"] <= 30
+    assert group["RetentionInDays"] == 30
 
 
 def test_audio_bucket_refuses_plain_http_and_stays_private(packaged: Packaged) -> None:
@@ -375,6 +315,10 @@ def test_zip_is_under_three_mib_and_carries_nothing_for_other_places(packaged: P
         "tests/",
         "bench/",
         "skill/simulator/",
+        "skill/ops/",
+        # AWS's Powertools layer provides it (serverless.yml `layers`).
+        "aws_lambda_powertools/",
+        "typing_extensions",
         "__pycache__",
         ".dist-info/",
         ".mp3",
@@ -501,7 +445,10 @@ def run_handler(python: list[str], cwd: Path, events: list[dict[str, Any]], env:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    *printed, last = result.stdout.splitlines()
+    report = json.loads(last)
+    report["emf"] = [json.loads(line) for line in printed if line.startswith('{"_aws"')]
+    return report
 
 
 def without_user_agent(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -524,15 +471,22 @@ def audio_env() -> dict[str, str]:
     }
 
 
-def test_zip_answers_like_the_source_without_site_packages(unpacked: Path) -> None:
-    """Under `python3.12 -S` the zip alone answers a LaunchRequest and a whole session.
+def test_zip_answers_like_the_source_without_site_packages(
+    unpacked: Path, lambda_path: str
+) -> None:
+    """Under `python3.12 -S` the zip, with what Lambda adds (the runtime's boto3, the Powertools
+    layer), answers a LaunchRequest and a whole session, one metrics record per request.
 
     The same conversation through the source tree gives the same responses, clips included.
     """
     events = conversation()
     env = {"SKILL_ID": SKILL_ID, **audio_env()}
-    in_zip = run_handler([lambda_python(), "-S"], unpacked, events, env)
+    in_zip = run_handler(
+        [lambda_python(), "-S"], unpacked, events, {**env, "LAMBDA_RUNTIME_PATH": lambda_path}
+    )
     from_source = run_handler([sys.executable], ROOT, events, env)
+    assert len(in_zip["emf"]) == len(from_source["emf"]) == len(events)
+    assert [r["request"] for r in in_zip["emf"]] == [r["request"] for r in from_source["emf"]]
 
     assert in_zip["site"] is False
     assert in_zip["foreign"] == []
@@ -606,22 +560,13 @@ def test_function_is_told_which_table_to_use(packaged: Packaged) -> None:
     assert variables["PERSISTENCE"] == {"Fn::Join": ["", ["dynamodb:", {"Ref": "VisitsTable"}]]}
 
 
-def lambda_runtime_packages(target: Path) -> Path:
-    """What Lambda's Python runtime adds to the path for a function: boto3 and its needs."""
-    site = Path(boto3.__file__).resolve().parent.parent
-    for name in ("boto3", "botocore", "s3transfer", "jmespath"):
-        shutil.copytree(site / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-    return target
-
-
 def test_zip_remembers_users_in_dynamodb_with_the_runtimes_boto3(
-    unpacked: Path, tmp_path: Path
+    unpacked: Path, lambda_path: str
 ) -> None:
     """The zip, plus the boto3 Lambda's runtime provides, against dynalite: welcome back.
 
     AWS is the stand-in edge: dynalite plays DynamoDB on loopback, with dummy credentials.
     """
-    runtime = lambda_runtime_packages(tmp_path / "var-runtime")
     env = {
         "SKILL_ID": SKILL_ID,
         "AWS_ACCESS_KEY_ID": "dummy",
@@ -642,7 +587,7 @@ def test_zip_remembers_users_in_dynamodb_with_the_runtimes_boto3(
         env.update(
             PERSISTENCE=f"dynamodb:{TABLE}",
             AWS_ENDPOINT_URL_DYNAMODB=dynalite.url,
-            LAMBDA_RUNTIME_PATH=str(runtime),
+            LAMBDA_RUNTIME_PATH=lambda_path,
         )
         session = Session(skill_id=SKILL_ID)
         runs = [
@@ -655,3 +600,155 @@ def test_zip_remembers_users_in_dynamodb_with_the_runtimes_boto3(
     assert first["outputSpeech"]["ssml"].startswith("<speak><p>Welcome to Leg Cramp Helper.")
     assert second["outputSpeech"]["ssml"].startswith("<speak><p>Welcome back.")
     assert all(run["site"] is False and run["foreign"] == [] for run in runs)
+
+
+def constraint(name: str) -> str:
+    """The version constraints.txt pins for `name`."""
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if canonicalize_name(line.partition("==")[0]) == canonicalize_name(name):
+            return line.partition("==")[2].strip()
+    raise AssertionError(f"{name} is not pinned")
+
+
+def test_powertools_comes_from_awss_layer_at_the_pinned_version(packaged: Packaged) -> None:
+    """The layer is AWS's for this runtime and architecture, at the version the tests use;
+    CloudFormation resolves its ARN from AWS's public SSM parameter at deploy time."""
+    function = packaged.resources["SkillLambdaFunction"]["Properties"]
+    version = constraint("aws-lambda-powertools")
+    runtime = function["Runtime"]
+    (architecture,) = function.get("Architectures", ["x86_64"])
+    assert function["Layers"] == [
+        f"{{{{resolve:ssm:/aws/service/powertools/python/{architecture}/{runtime}/{version}}}}}"
+    ]
+    variables = function["Environment"]["Variables"]
+    assert variables["POWERTOOLS_METRICS_NAMESPACE"] == "LegCrampHelper/dev"
+    assert variables["POWERTOOLS_SERVICE_NAME"] == "leg-cramp-helper"
+
+
+def emitted_metrics(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """(namespace, metric, dimension name) for everything the handler writes, driven through a
+    cold start, a Fallback, a red flag and an error, configured as serverless.yml deploys it."""
+    from skill.factory import create_skill_builder
+    from skill.handlers.content import CrampCausesIntentHandler
+    from skill.telemetry import TelemetrySettings, instrument
+
+    handler = instrument(
+        create_skill_builder(skill_id=SKILL_ID),
+        TelemetrySettings.from_env(
+            {"POWERTOOLS_METRICS_NAMESPACE": "LegCrampHelper/dev", "POWERTOOLS_SERVICE_NAME": "x"}
+        ),
+    )
+    session = Session(skill_id=SKILL_ID)
+    for name in ("AMAZON.FallbackIntent", "UrgentSymptomsIntent"):
+        handler(envelopes.intent(session, name), None)
+    monkeypatch.setattr(CrampCausesIntentHandler, "handle", lambda self, h: 1 / 0)
+    handler(envelopes.intent(session, "CrampCausesIntent"), None)
+    found = set()
+    for line in capsys.readouterr().out.splitlines():
+        record = json.loads(line)
+        (directive,) = record["_aws"]["CloudWatchMetrics"]
+        for metric in directive["Metrics"]:
+            for dimensions in directive["Dimensions"]:
+                found.add((directive["Namespace"], metric["Name"], tuple(dimensions)))
+    return found
+
+
+def referenced_metrics(packaged: Packaged) -> set[tuple[str, str, tuple[str, ...]]]:
+    """(namespace, metric, dimension names) of every custom metric an alarm reads."""
+    found = set()
+    for alarm in resources_of_type(packaged, "AWS::CloudWatch::Alarm").values():
+        for query in alarm["Properties"].get("Metrics", []):
+            if "MetricStat" in query:
+                metric = query["MetricStat"]["Metric"]
+                names = tuple(d["Name"] for d in metric["Dimensions"])
+                found.add((metric["Namespace"], metric["MetricName"], names))
+    return found
+
+
+def test_alarms_read_the_metrics_the_skill_writes(
+    packaged: Packaged, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every metric an alarm reads, with its dimensions, is one the handler actually writes."""
+    referenced = referenced_metrics(packaged)
+    assert {name for _, name, _ in referenced} == {
+        "Errors",
+        "Requests",
+        "Fallback",
+        "IntentRequests",
+    }
+    assert referenced <= emitted_metrics(monkeypatch, capsys)
+
+
+def test_alarms_watch_errors_slow_answers_and_each_locales_fallback_share(
+    packaged: Packaged,
+) -> None:
+    """Error rate (the skill's own count and Lambda's), p99 duration under Alexa's 8 s, and the
+    Fallback share of every locale the skill is published in; all notify one SNS topic."""
+    alarms = resources_of_type(packaged, "AWS::CloudWatch::Alarm")
+    function = packaged.resources["SkillLambdaFunction"]["Properties"]
+    for alarm in alarms.values():
+        properties = alarm["Properties"]
+        assert properties["AlarmActions"] == properties["OKActions"] == [{"Ref": "AlarmTopic"}]
+        assert properties["TreatMissingData"] == "notBreaching"
+    assert resources_of_type(packaged, "AWS::SNS::Topic").keys() == {"AlarmTopic"}
+
+    rate = alarms["ErrorRateAlarm"]["Properties"]
+    (expression,) = [m for m in rate["Metrics"] if m.get("ReturnData")]
+    assert expression["Expression"] == "IF(requests >= 10, 100 * FILL(errors, 0) / requests, 0)"
+    assert rate["Threshold"] == 5
+
+    slow = alarms["SlowAnswersAlarm"]["Properties"]
+    assert (slow["Namespace"], slow["MetricName"], slow["ExtendedStatistic"]) == (
+        "AWS/Lambda",
+        "Duration",
+        "p99",
+    )
+    assert slow["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "SkillLambdaFunction"}}]
+    assert slow["Threshold"] < function["Timeout"] * 1000 < 8000
+    crashed = alarms["FunctionErrorsAlarm"]["Properties"]
+    assert (crashed["MetricName"], crashed["Threshold"]) == ("Errors", 0)
+
+    manifest = json.loads((ROOT / "skill.json").read_text())
+    locales = set(manifest["manifest"]["publishingInformation"]["locales"])
+    fallback = {
+        alarm["Properties"]["Metrics"][0]["MetricStat"]["Metric"]["Dimensions"][0]["Value"]: alarm
+        for key, alarm in alarms.items()
+        if key.startswith("FallbackShare")
+    }
+    assert set(fallback) == locales
+    for locale, alarm in fallback.items():
+        properties = alarm["Properties"]
+        assert properties["AlarmName"] == f"leg-cramp-helper-dev-fallback-share-{locale}"
+        (share,) = [m for m in properties["Metrics"] if m.get("ReturnData")]
+        assert share["Expression"] == "IF(intents >= 10, 100 * FILL(fallback, 0) / intents, 0)"
+
+
+def test_the_dashboard_shows_those_series_in_each_region(packaged: Packaged) -> None:
+    """One dashboard per region (dashboard names are account-wide), with every alarm, the error
+    rate, the durations against 8 s, the Fallback share per locale and requests by intent."""
+    dashboard = packaged.resources["Dashboard"]["Properties"]
+    assert dashboard["DashboardName"] == {"Fn::Sub": "leg-cramp-helper-dev-${AWS::Region}"}
+    body, names = dashboard["DashboardBody"]["Fn::Sub"]
+    alarms = resources_of_type(packaged, "AWS::CloudWatch::Alarm")
+    assert names == {
+        "Function": {"Ref": "SkillLambdaFunction"},
+        **{name: {"Fn::GetAtt": [name, "Arn"]} for name in alarms},
+    }
+    for name in ("Function", "AWS::Region", *alarms):
+        body = body.replace(f"${{{name}}}", f"<{name}>")
+    assert "${" not in body
+    widgets = json.loads(body)["widgets"]
+    titles = [w["properties"]["title"] for w in widgets]
+    assert titles[0] == "Alarms"
+    assert widgets[0]["properties"]["alarms"] == [f"<{name}>" for name in alarms]
+    assert {
+        "Error rate (%)",
+        "Duration against Alexa's 8 s",
+        "Fallback share by locale (%)",
+    } <= set(titles)
+    (logs,) = [w for w in widgets if w["type"] == "log"]
+    assert logs["properties"]["query"].startswith("SOURCE '/aws/lambda/<Function>'")
+    assert "by locale, request.type, request.intent" in logs["properties"]["query"]
+    (durations,) = [w for w in widgets if w["properties"]["title"].startswith("Duration")]
+    limits = [a["value"] for a in durations["properties"]["annotations"]["horizontal"]]
+    assert 8000 in limits

@@ -9,6 +9,8 @@ import pytest
 from skill import ssml
 from skill.content import ROUTINE_IDS, load_content
 
+pytestmark = pytest.mark.unit
+
 content = load_content("en-US")
 P = content.prompts
 WORDS_PER_SECOND = 2.6  # a calm Alexa voice

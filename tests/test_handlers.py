@@ -13,6 +13,8 @@ from skill.factory import create_skill_builder
 from skill.handlers import REQUEST_HANDLERS
 from skill.simulator import envelopes
 
+pytestmark = pytest.mark.unit
+
 content = load_content("en-US")
 P = content.prompts
 CAUSE_NAMES = ("tired muscles", "cold", "low calcium", "blood flow")
@@ -246,6 +248,7 @@ def test_an_unknown_intent_gets_a_spoken_apology(talk):
         {"question": 7, "topic": "cause", "tip_index": 99},
         {"tip_index": "2", "last_response": {"speech": 5}},
         {"tip_index": -1, "last_response": "garbage"},
+        {"question": "more", "topic": [["cause"], "COLD"]},
     ],
 )
 @pytest.mark.parametrize(

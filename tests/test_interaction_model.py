@@ -18,7 +18,9 @@ import pytest
 from skill.content import SUPPORTED_LOCALES, load_content
 from skill.model import generate as modelgen
 from skill.model.language import language
-from skill.simulator.nlu import NLU
+from skill.simulator.session import nlu_for
+
+pytestmark = pytest.mark.unit
 
 CUSTOM_INTENTS = {
     "CrampCausesIntent": {},
@@ -108,12 +110,20 @@ def invocation_problems(name: str, lang: str = "en") -> list[str]:
     return problems
 
 
+_DIGIT = re.compile(r"\d")
+# A sample's allowed characters per language, compiled once: Alexa's rule, with {Slot} names.
+_ALLOWED = {
+    lang: re.compile(rf"(?:[{letters}.'_\- ]|\{{[A-Za-z_]+\}})+")
+    for lang, letters in LETTERS.items()
+}
+
+
 def sample_problems(sample: str, lang: str = "en") -> list[str]:
     """Reasons a sample utterance breaks the character rules."""
     problems = []
-    if re.search(r"\d", sample):
+    if _DIGIT.search(sample):
         problems.append("digits must be spelled out")
-    if not re.match(rf"^(?:[{LETTERS[lang]}.'_\- ]|\{{[A-Za-z_]+\}})+$", sample):
+    if not _ALLOWED[lang].fullmatch(sample):
         problems.append("letters, spaces, periods, underscores, apostrophes, hyphens, {Slot}")
     return problems
 
@@ -447,7 +457,8 @@ def test_every_cause_and_tip_is_reachable_by_voice(
 ) -> None:
     """Each content id is a slot value, and saying its name resolves to that id."""
     content = load_content(locale)
-    nlu = NLU.from_model({"interactionModel": {"languageModel": model}}, locale)
+    nlu = nlu_for(locale)  # built from the same model file, once per run
+    assert model == _language_model(locale)
     for items, intent, slot, type_name in (
         (content.causes, "CauseDetailIntent", "cause", "CrampCause"),
         (content.tips, "TipDetailIntent", "tip", "PreventionTip"),

@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ import pytest
 from locale_support import NUMBERS
 
 from skill.content import SUPPORTED_LOCALES, load_content, locale_settings
+
+pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "skill_manifest.py"
@@ -117,11 +120,17 @@ def locale(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+@cache
+def _language_model(locale: str) -> dict[str, Any]:
+    model = json.loads((ROOT / "interaction_model" / f"{locale}.json").read_text(encoding="utf-8"))
+    language_model: dict[str, Any] = model["interactionModel"]["languageModel"]
+    return language_model
+
+
 @pytest.fixture
 def language_model(locale: str) -> dict[str, Any]:
     """The locale's interaction model's language model."""
-    model = json.loads((ROOT / "interaction_model" / f"{locale}.json").read_text(encoding="utf-8"))
-    return model["interactionModel"]["languageModel"]
+    return _language_model(locale)
 
 
 def flat(text: str) -> str:
@@ -129,25 +138,56 @@ def flat(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def sample_matches(sample: str, words: str, slot_words: dict[str, set[str]]) -> bool:
-    """Whether `words` is `sample` exactly, a `{slot}` standing for a value or synonym."""
-    pattern = re.escape(sample)
-    for slot, values in slot_words.items():
-        choices = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
-        pattern = pattern.replace(re.escape(f"{{{slot}}}"), f"(?:{choices})")
-    return re.fullmatch(pattern, words) is not None
+class Samples:
+    """Every sample utterance of a language model, indexed once, to match phrases word for word:
+    a `{slot}` stands for any value or synonym of the slot's type."""
+
+    def __init__(self, language_model: dict[str, Any]) -> None:
+        types = {t["name"]: t for t in language_model.get("types", [])}
+        self.exact: dict[str, set[str]] = {}  # slotless sample -> its intents
+        self.slotted: list[tuple[str, list[str], list[frozenset[str]]]] = []
+        for intent in language_model["intents"]:
+            vocabulary = {
+                slot["name"]: frozenset(
+                    word
+                    for value in types.get(slot["type"], {}).get("values", [])
+                    for word in [value["name"]["value"], *value["name"].get("synonyms", [])]
+                )
+                for slot in intent.get("slots", [])
+            }
+            for sample in intent.get("samples", []):
+                parts = re.split(r"\{(\w+)\}", sample)  # literal, slot, literal, ... literal
+                if len(parts) == 1:
+                    self.exact.setdefault(sample, set()).add(intent["name"])
+                else:
+                    slots = [vocabulary.get(name, frozenset()) for name in parts[1::2]]
+                    self.slotted.append((intent["name"], parts[::2], slots))
+
+    def intents(self, words: str) -> set[str]:
+        """The intents with a sample that is `words` exactly."""
+        found = set(self.exact.get(words, ()))
+        found |= {name for name, literals, slots in self.slotted if _fits(words, literals, slots)}
+        return found
 
 
-def slot_vocabulary(language_model: dict[str, Any], intent: dict[str, Any]) -> dict[str, set[str]]:
-    """Each slot of an intent with every value and synonym of its custom type."""
-    types = {t["name"]: t for t in language_model.get("types", [])}
-    vocabulary = {}
-    for slot in intent.get("slots", []):
-        values = types.get(slot["type"], {}).get("values", [])
-        vocabulary[slot["name"]] = {
-            word for v in values for word in [v["name"]["value"], *v["name"].get("synonyms", [])]
-        }
-    return vocabulary
+def _fits(words: str, literals: list[str], slots: list[frozenset[str]]) -> bool:
+    """Whether `words` is literals[0] + a value of slots[0] + literals[1] + ... + literals[-1]."""
+    head, *rest = literals
+    if not words.startswith(head):
+        return False
+    words = words[len(head) :]
+    if not slots:
+        return words == ""
+    return any(
+        words[:end] in slots[0] and _fits(words[end:], rest, slots[1:])
+        for end in range(1, len(words) + 1)
+    )
+
+
+@cache
+def samples_of(locale: str) -> Samples:
+    """The locale's samples, indexed once per run."""
+    return Samples(_language_model(locale))
 
 
 def test_every_locale_has_a_listing(manifest: dict[str, Any]) -> None:
@@ -198,22 +238,41 @@ def test_example_phrases_are_ones_alexa_understands(
         prefix = ASK[lang].format(invocation)
         assert phrase.startswith(prefix), phrase
         words = phrase.removeprefix(prefix)
-        matches = [
-            intent["name"]
-            for intent in language_model["intents"]
-            for sample in intent.get("samples", [])
-            if sample_matches(sample, words, slot_vocabulary(language_model, intent))
-        ]
-        assert matches, f"{phrase!r} matches no sample utterance"
+        assert samples_of(locale).intents(words), f"{phrase!r} matches no sample utterance"
 
 
 def test_sample_matching_is_exact() -> None:
     """The matcher behind the previous test rejects near misses and accepts slot values."""
-    vocabulary = {"cause": {"cold", "chilly feet"}}
-    assert sample_matches("tell me about {cause}", "tell me about chilly feet", vocabulary)
-    assert not sample_matches("tell me about {cause}", "tell me about heat", vocabulary)
-    assert not sample_matches("why do my legs cramp", "why do my legs cramp at night", {})
-    assert not sample_matches("why do my legs cramp", "Why do my legs cramp", {})
+    samples = Samples(
+        {
+            "intents": [
+                {"name": "Why", "samples": ["why do my legs cramp"]},
+                {
+                    "name": "About",
+                    "slots": [{"name": "cause", "type": "Cause"}, {"name": "tip", "type": "Tip"}],
+                    "samples": ["tell me about {cause}", "is {cause} worse than {tip}"],
+                },
+            ],
+            "types": [
+                {
+                    "name": "Cause",
+                    "values": [
+                        {"name": {"value": "cold"}},
+                        {"name": {"value": "chill", "synonyms": ["chilly feet"]}},
+                    ],
+                },
+                {"name": "Tip", "values": [{"name": {"value": "socks"}}]},
+            ],
+        }
+    )
+    assert samples.intents("tell me about chilly feet") == {"About"}
+    assert samples.intents("is cold worse than socks") == {"About"}
+    assert samples.intents("why do my legs cramp") == {"Why"}
+    assert not samples.intents("tell me about heat")
+    assert not samples.intents("tell me about cold feet")
+    assert not samples.intents("is cold worse than cold")
+    assert not samples.intents("why do my legs cramp at night")
+    assert not samples.intents("Why do my legs cramp")
 
 
 def test_privacy_answers(manifest: dict[str, Any]) -> None:

@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 
 from skill.simulator.nlu import ER_SUCCESS_MATCH, ER_SUCCESS_NO_MATCH, FALLBACK, NLU
 from skill.simulator.nlueval import evaluate, load_labelled
+from skill.simulator.session import nlu_for
+
+pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "interaction_model" / "en-US.json"
-TARGET = 0.9
 # The bar each held-out set must reach, in and out of domain, in its own locale's model.
 BARS = {"en-US": 0.95, "en-GB": 0.95, "en-AU": 0.95, "en-IN": 0.95, "es-US": 0.9, "es-ES": 0.9}
 # Held-out sets besides en-US's are smaller, but still cover every intent and slot id.
@@ -25,8 +26,8 @@ MIN_ROWS = {"en-US": (100, 50)}
 
 @pytest.fixture(scope="module")
 def nlu() -> NLU:
-    """The NLU built from the en-US model file."""
-    return NLU.from_model(MODEL)
+    """The NLU built from the en-US model file (once per run, shared with the simulator's)."""
+    return nlu_for("en-US")
 
 
 @pytest.fixture(scope="module", params=sorted(BARS))
@@ -51,7 +52,7 @@ def heldout_model(heldout_locale: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def heldout_nlu(heldout_locale: str) -> NLU:
     """The NLU of the held-out set's locale."""
-    return NLU.for_locale(heldout_locale)
+    return nlu_for(heldout_locale)
 
 
 def _norm(text: str) -> str:
@@ -235,25 +236,6 @@ def test_model_can_be_given_as_a_dict(model: dict[str, Any]) -> None:
     assert nlu.parse("why do my legs cramp at night").intent == "CrampCausesIntent"
 
 
-def test_benchmark_reports_accuracy_against_the_exact_matcher(tmp_path: Path) -> None:
-    """bench.nlu_accuracy runs (tiny counts) and shows generalisation beyond exact samples."""
-    from bench import nlu_accuracy
-
-    args = ["--repeat", "1", "--loads", "1", "--cold-runs", "1", "--sets", "heldout_en-US"]
-    args.append("--baseline")
-    assert nlu_accuracy.main([*args, "--out", str(tmp_path)]) == 0
-    report = json.loads((tmp_path / "nlu_accuracy.json").read_text())
-    results = report["results"]
-    nlu, exact = results["heldout_en-US/nlu"], results["heldout_en-US/exact baseline"]
-    assert nlu["in_domain_accuracy"] >= TARGET > exact["in_domain_accuracy"]
-    assert nlu["latency_p99_ms"] > 0 and report["load_cold_process_median_ms"] > 0
-
-
-_CACHE: dict[str, NLU] = {}
-
-
 def _shared_nlu(locale: str) -> NLU:
     """One NLU per locale for the property test (hypothesis runs outside fixtures)."""
-    if locale not in _CACHE:
-        _CACHE[locale] = NLU.for_locale(locale)
-    return _CACHE[locale]
+    return nlu_for(locale)

@@ -11,6 +11,8 @@ import pytest
 from skill.content import load_content
 from skill.simulator.session import Simulator
 
+pytestmark = pytest.mark.unit
+
 content = load_content("en-US")
 P = content.prompts
 URGENT = content.topics["URGENT"].summary

@@ -23,6 +23,8 @@ from skill.content import (
     phrase_words,
 )
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 ENGLISH = [locale for locale in SUPPORTED_LOCALES if locale.startswith("en-")]
 SPANISH = [locale for locale in SUPPORTED_LOCALES if locale.startswith("es-")]

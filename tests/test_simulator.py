@@ -13,6 +13,8 @@ from skill.content import SUPPORTED_LOCALES, load_content
 from skill.simulator.cli import main
 from skill.simulator.session import Simulator
 
+pytestmark = pytest.mark.unit
+
 JSON_KEYS = {
     "utterance",
     "request_type",

@@ -11,6 +11,8 @@ import pytest
 from skill.simulator.nlu import NLU
 from skill.simulator.nlueval import AnnotationError, load_annotations, score
 
+pytestmark = pytest.mark.integration
+
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "utterance,referenceTimestamp,intent,slot[cause],slot[tip]\n"
 GOOD = [
@@ -102,6 +104,7 @@ def test_command_exits_1_below_the_bar(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["missing.csv"], "cannot read"),
+        (["latin1.csv"], "not UTF-8 text"),
         (["bad.csv"], "header must start"),
         (["set.csv", "--locale", "xx-XX"], "cannot read"),
         (["set.csv", "--min", "90"], "between 0 and 1"),
@@ -109,6 +112,7 @@ def test_command_exits_1_below_the_bar(tmp_path: Path) -> None:
 )
 def test_command_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     (tmp_path / "bad.csv").write_text("what,ever\n", encoding="utf-8")
+    (tmp_path / "latin1.csv").write_text(HEADER + "qué tal,,X\n", encoding="latin-1")
     (tmp_path / "set.csv").write_text(HEADER + GOOD[0] + "\n", encoding="utf-8")
     done = run(*[str(tmp_path / a) if a.endswith(".csv") else a for a in args])
     assert done.returncode == 2

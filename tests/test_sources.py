@@ -13,6 +13,8 @@ import pytest
 from skill.content import load_content
 from skill.simulator.session import Simulator
 
+pytestmark = pytest.mark.unit
+
 RECORD = tomllib.loads((Path(__file__).resolve().parents[1] / "docs" / "sources.toml").read_text())
 FACTS = RECORD["facts"]
 FIELDS = {"kind", "heading", "fact", "item", "ask", "words"}

@@ -2,7 +2,11 @@
 
 from xml.etree import ElementTree
 
+import pytest
+
 from skill import ssml
+
+pytestmark = pytest.mark.unit
 
 
 def test_render_wraps_each_segment_in_a_paragraph_and_drops_empty_ones():

@@ -7,6 +7,8 @@ import pytest
 from skill.content import REMEDY_IDS, load_content
 from skill.simulator.session import Simulator
 
+pytestmark = pytest.mark.unit
+
 content = load_content("en-US")
 P = content.prompts
 WORDS_PER_SECOND = 2.6

@@ -22,6 +22,8 @@ from skill.verification import (
     normalise_cert_url,
 )
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.mark.parametrize(
     ("url", "expected"),

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from conftest import Conversation
-from web_support import post, serve
+from web_support import app_post
 
 from skill import ssml
 from skill.factory import create_skill_builder
@@ -27,6 +27,8 @@ from skill.simulator.cli import main
 from skill.simulator.envelopes import Session
 from skill.simulator.session import DEFAULT_USER_ID
 from skill.webservice import create_app
+
+pytestmark = pytest.mark.integration
 
 USER = "amzn1.ask.account.TEST-USER-ONE"
 FIELDS = {"first_visit", "last_visit", "visits", "tip"}
@@ -349,18 +351,18 @@ def test_the_simulator_remembers_its_default_user_between_runs(
 
 
 def test_the_web_service_remembers_users_and_forgets_them_on_request(visit_store: Path) -> None:
-    """Through a real HTTP server: welcome back on the second launch; SkillDisabled forgets."""
+    """Through the web service's app: welcome back on the second launch; SkillDisabled forgets."""
     skill_id = envelopes.DEFAULT_SKILL_ID
     talk = Conversation(user_id=USER)
-    with serve(create_app(skill_id=skill_id, dev_mode=True)) as base_url:
-        answers = []
-        for _ in range(2):
-            talk.session = Session(user_id=USER)
-            status, answer = post(base_url, json.dumps(envelopes.launch(talk.session)).encode())
-            assert status == 200
-            answers.append(ssml.to_plain_text(answer["response"]["outputSpeech"]["ssml"]))
-        event = disabled_event(talk, "NOT_PERSISTED")
-        status, answer = post(base_url, json.dumps(event).encode())
+    client = create_app(skill_id=skill_id, dev_mode=True).test_client()
+    answers = []
+    for _ in range(2):
+        talk.session = Session(user_id=USER)
+        status, answer = app_post(client, json.dumps(envelopes.launch(talk.session)).encode())
+        assert status == 200 and answer is not None
+        answers.append(ssml.to_plain_text(answer["response"]["outputSpeech"]["ssml"]))
+    event = disabled_event(talk, "NOT_PERSISTED")
+    status, answer = app_post(client, json.dumps(event).encode())
     assert answers[0].startswith("Welcome to Leg Cramp Helper.")
     assert answers[1].startswith("Welcome back.")
     assert status == 200 and answer["response"] == {}

@@ -32,6 +32,8 @@ from test_visits import USER, skill_disabled, visit
 from skill.factory import create_skill_builder
 from skill.persistence import RETENTION_DAYS
 
+pytestmark = pytest.mark.integration
+
 ROOT = Path(__file__).resolve().parent.parent
 DYNALITE = ROOT / "node_modules" / ".bin" / "dynalite"
 TABLE = "leg-cramp-helper-test-visits"

@@ -11,6 +11,8 @@ from web_support import get as _get
 
 from skill.webservice import create_app
 
+pytestmark = pytest.mark.integration
+
 CLIP = b"\xff\xf3\x64\xc4" + bytes(200)  # served as bytes: the route does not parse clips
 
 

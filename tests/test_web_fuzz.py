@@ -1,7 +1,7 @@
 """Property-based fuzzing of request envelopes: always a valid Alexa response or a 400.
 
 Two targets: the Lambda handler (only Alexa can invoke it, so it gets well-formed envelopes with
-arbitrary contents) and the web endpoint on a real HTTP server (anything at all).
+arbitrary contents) and the web endpoint through Flask's test client (anything at all).
 """
 
 from __future__ import annotations
@@ -13,15 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from web_support import SKILL_ID, assert_alexa_response, post, serve
+from web_support import SKILL_ID, app_post, assert_alexa_response
 
 from skill.lambda_function import handler
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Session, Slot
 from skill.state import QUESTIONS
 from skill.webservice import create_app
+
+pytestmark = pytest.mark.unit
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "interaction_model" / "en-US.json"
 MODEL = json.loads(MODEL_PATH.read_text())["interactionModel"]["languageModel"]
@@ -120,14 +123,13 @@ def test_lambda_handler_always_answers(envelope: dict[str, Any]) -> None:
 
 
 @pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    """The endpoint in dev mode (the fuzzer cannot sign), on a real loopback server."""
-    with serve(create_app(skill_id=SKILL_ID, dev_mode=True)) as base_url:
-        yield base_url
+def endpoint() -> FlaskClient:
+    """The endpoint in dev mode (the fuzzer cannot sign)."""
+    return create_app(skill_id=SKILL_ID, dev_mode=True).test_client()
 
 
-def _assert_answer_or_400(endpoint: str, body: bytes) -> int:
-    status, answer = post(endpoint, body, {"Content-Type": "application/json"})
+def _assert_answer_or_400(endpoint: FlaskClient, body: bytes) -> int:
+    status, answer = app_post(endpoint, body, {"Content-Type": "application/json"})
     assert status in (200, 400), status
     if status == 200:
         assert_alexa_response(answer)
@@ -137,7 +139,7 @@ def _assert_answer_or_400(endpoint: str, body: bytes) -> int:
 @FUZZ
 @given(envelope=alexa_envelopes())
 def test_endpoint_answers_every_well_formed_envelope(
-    endpoint: str, envelope: dict[str, Any]
+    endpoint: FlaskClient, envelope: dict[str, Any]
 ) -> None:
     assert _assert_answer_or_400(endpoint, json.dumps(envelope).encode()) == 200
 
@@ -145,12 +147,12 @@ def test_endpoint_answers_every_well_formed_envelope(
 @FUZZ
 @given(envelope=mutated_envelopes())
 def test_endpoint_answers_or_400s_a_mutated_envelope(
-    endpoint: str, envelope: dict[str, Any]
+    endpoint: FlaskClient, envelope: dict[str, Any]
 ) -> None:
     _assert_answer_or_400(endpoint, json.dumps(envelope).encode())
 
 
 @FUZZ
 @given(body=st.binary(max_size=300) | json_values.map(lambda value: json.dumps(value).encode()))
-def test_endpoint_400s_arbitrary_bytes(endpoint: str, body: bytes) -> None:
+def test_endpoint_400s_arbitrary_bytes(endpoint: FlaskClient, body: bytes) -> None:
     assert _assert_answer_or_400(endpoint, body) == 400

@@ -15,12 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import launch, say
+from browser_support import launch, say, serving, shoot
+from locale_support import OPEN, STRETCH, language
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from web_support import serve, terminal_json
 
-from skill.simulator.nlu import NLU
-from skill.simulator.web import create_app, locales
+from skill.audio.manifest import default_audio_dir
+from skill.simulator.web import create_app, locales, voice
+
+pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = {"width": 390, "height": 844}
@@ -66,8 +69,10 @@ def server() -> Iterator[str]:
 
 
 def open_page(browser: Browser, url: str, init: str = RECORD_VOICE, **options: Any) -> Page:
-    """A fresh browser context on the page, ready to type into."""
+    """A fresh browser context on the page, ready to type into. Its clock runs as usual unless
+    a test holds it (`voiced_through_its_pauses`): a guided stretch's pauses are not sat out."""
     context = browser.new_context(accept_downloads=True, **options)
+    context.clock.install()
     context.add_init_script(init)
     page = context.new_page()
     page.goto(url)
@@ -85,6 +90,41 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
 def shown_json(page: Page, testid: str) -> dict[str, Any]:
     """The envelope the page shows (inside a collapsed <details>, so read its text)."""
     return json.loads(page.get_by_test_id(testid).text_content() or "")
+
+
+def planned(page: Page, kind: str, audio_dir: Path | None = None) -> list[str]:
+    """The clips (or texts) the last answer the page shows should be voiced with, in order."""
+    response = shown_json(page, "response-json")
+    locale = shown_json(page, "request-json")["request"]["locale"]
+    ssml = response["response"]["outputSpeech"]["ssml"]
+    plan = voice(ssml, locale, audio_dir or default_audio_dir())
+    return [str(part[kind]) for part in plan if kind in part]
+
+
+def voiced_through_its_pauses(
+    page: Page, line: str, record: str, kind: str, audio_dir: Path | None = None
+) -> list[str]:
+    """Say `line` with the page's clock held: its answer is voiced part by part in order (the
+    `kind` parts of its plan, as `record` holds them), and the pause after the first part holds
+    the next one until the clock moves on. The clock runs as usual again afterwards."""
+    before = page.evaluate(f"window.{record}.length")
+    # A minute ahead (in seconds, as Python gives it) is never in the past by the time the page
+    # gets it; nothing is being voiced, so nothing is skipped by the jump.
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 60)
+    say(page, line)
+    expected = planned(page, kind, audio_dir)
+    page.wait_for_function(f"window.{record}.length > {before}")
+    page.clock.run_for(1)  # the first part ends and the pause after it starts
+    assert page.evaluate(f"window.{record}.length") == before + 1, "the first pause holds"
+    page.clock.run_for(MAX_ROUTINE_MS)
+    page.wait_for_function(f"window.{record}.length >= {before + len(expected)}")
+    done = page.evaluate(f"window.{record}")[before:]
+    page.clock.resume()
+    assert [part if isinstance(part, str) else part["text"] for part in done] == expected
+    return expected
+
+
+MAX_ROUTINE_MS = 240_000  # Alexa plays at most 240 s of audio in one answer
 
 
 def test_typed_utterances_show_what_alexa_understood_and_said(page: Page) -> None:
@@ -175,11 +215,14 @@ def test_mic_button_only_where_the_browser_recognises_speech(
     without.context.close()
 
 
-def test_voice_out_plays_clips_and_mute_silences(page: Page) -> None:
+def test_voice_out_plays_clips_with_the_pauses_between_and_mute_silences(page: Page) -> None:
     say(page, "open leg cramp helper")
     page.wait_for_function("window.__played.length >= 2")
     played = page.evaluate("window.__played")
     assert played[0] == "/audio/en-US/prompt-welcome.mp3"
+    clips = voiced_through_its_pauses(page, STRETCH["en"], "__played", "clip")
+    assert len(clips) > 2 and planned(page, "pause")
+    played = page.evaluate("window.__played")
     assert page.evaluate("window.__spoken") == []
     page.get_by_test_id("mute").check()
     say(page, "what about calcium")
@@ -195,9 +238,17 @@ def test_voice_out_without_clips_uses_speech_synthesis_in_the_locale(
         say(page, "ask leg cramp helper what about calcium")
         page.wait_for_function("window.__spoken.length >= 1")
         spoken = page.evaluate("window.__spoken")
+        assert "calcium" in " ".join(part["text"] for part in spoken).lower()
+        for locale in ("en-US", "es-ES"):
+            page.get_by_test_id("locale").select_option(locale)
+            before = page.evaluate("window.__spoken.length")
+            say(page, OPEN[language(locale)])
+            before += len(planned(page, "text", tmp_path))
+            page.wait_for_function(f"window.__spoken.length >= {before}")
+            voiced_through_its_pauses(page, STRETCH[language(locale)], "__spoken", "text", tmp_path)
+        spoken = page.evaluate("window.__spoken")
         page.context.close()
-    assert {part["lang"] for part in spoken} == {"en-US"}
-    assert "calcium" in " ".join(part["text"] for part in spoken).lower()
+    assert {part["lang"] for part in spoken} == {"en-US", "es-ES"}
 
 
 def test_locale_picker_lists_every_locale_and_each_starts_its_own_session(page: Page) -> None:
@@ -206,11 +257,19 @@ def test_locale_picker_lists_every_locale_and_each_starts_its_own_session(page: 
     seen = set()
     for locale in options:
         page.get_by_test_id("locale").select_option(locale)
-        say(page, f"open {NLU.for_locale(locale).invocation_name}")
+        before = page.evaluate("window.__played.length")
+        say(page, OPEN[language(locale)])
         request = shown_json(page, "request-json")
         assert request["request"]["locale"] == locale
         assert request["session"]["new"] is True
         seen.add(request["session"]["sessionId"])
+        before += len(planned(page, "clip"))
+        page.wait_for_function(f"window.__played.length >= {before}")
+        clips = voiced_through_its_pauses(page, STRETCH[language(locale)], "__played", "clip")
+        assert shown_json(page, "request-json")["request"]["intent"]["name"] == (
+            "GuidedStretchIntent"
+        )
+        assert clips and all(clip.startswith(f"/audio/{locale}/") for clip in clips)
     assert len(seen) == len(options)
 
 
@@ -329,16 +388,20 @@ def test_page_follows_the_preferred_colour_scheme(browser: Browser, server: str)
     assert sum(light) > 600 and sum(dark) < 150
 
 
-def test_screenshot_script_writes_a_png(tmp_path: Path) -> None:
-    out = tmp_path / "simulator.png"
+def test_screenshot_script_writes_a_png(browser: Browser, tmp_path: Path) -> None:
+    """The script's server (the real `--web` process) and its page, in this module's browser
+    (launched as the script launches it); the script itself starts as a command."""
     done = subprocess.run(
-        [sys.executable, "scripts/simulator_screenshot.py", "--out", str(out), "--width", "800"],
+        [sys.executable, "scripts/simulator_screenshot.py", "--help"],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=60,
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0 and "--out" in done.stdout, done.stderr
+    out = tmp_path / "simulator.png"
+    with serving() as base_url:
+        shoot(browser, base_url, out, width=800, height=860)
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])

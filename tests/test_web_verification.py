@@ -30,6 +30,8 @@ from web_support import (
 from skill.simulator import envelopes
 from skill.webservice import MAX_BODY_BYTES, create_app
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture(scope="module")
 def fetched() -> list[str]:

@@ -22,6 +22,8 @@ from web_support import SKILL_ID, assert_alexa_response
 from skill import ssml
 from skill.content import load_content
 
+pytestmark = pytest.mark.integration
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tests" / "js" / "virtual_alexa_dialog.js"
 MODEL = ROOT / "interaction_model" / "en-US.json"

@@ -17,6 +17,8 @@ from response_walk import LIMITS, every_response, is_guided_stretch, spoken_word
 from skill.content import SUPPORTED_LOCALES, load_content
 from skill.factory import create_skill_builder
 
+pytestmark = pytest.mark.unit
+
 
 @cache
 def _walk(locale: str) -> tuple[tuple[str, Any], ...]:

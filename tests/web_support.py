@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from flask import Flask
+from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from skill.simulator import cli
@@ -240,6 +241,14 @@ def post(
         return response.status, None
 
 
+def app_post(
+    client: FlaskClient, body: bytes, headers: dict[str, str] | None = None, path: str = "/"
+) -> tuple[int, dict[str, Any] | None]:
+    """`post` through Flask's test client, for tests that need no real socket."""
+    response = client.post(path, data=body, headers=headers or {})
+    return response.status_code, response.get_json(silent=True)
+
+
 def assert_alexa_response(envelope: Any) -> None:
     """Fail unless `envelope` is a response Alexa would accept and speak."""
     assert isinstance(envelope, dict)
@@ -257,12 +266,13 @@ def assert_alexa_response(envelope: Any) -> None:
         assert response.get("outputSpeech"), "an open microphone needs something said"
 
 
-def terminal_json(lines: list[str]) -> list[dict[str, Any]]:
-    """What `python -m skill.simulator --json --user-id new LINE...` prints, one object per line.
+def terminal_json(lines: list[str], locale: str = "en-US") -> list[dict[str, Any]]:
+    """What `python -m skill.simulator --json --locale L --user-id new LINE...` prints, one object
+    per line.
 
     A first-time user of its own, so it is never welcomed back by an earlier test's visit.
     """
     out = io.StringIO()
-    argv = ["--json", "--user-id", "new", *lines]
+    argv = ["--json", "--locale", locale, "--user-id", "new", *lines]
     assert cli.main(argv, stdout=out, stderr=io.StringIO()) == 0
     return [json.loads(line) for line in out.getvalue().splitlines()]

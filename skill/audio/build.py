@@ -80,7 +80,8 @@ def build(
             and path.is_file()
             and path.stat().st_size == entry.bytes
         )
-        made = render_clip(_better(engines, entry) if fresh else engines, text, locale, path)
+        chosen = _better(engines, entry) if fresh and entry is not None else engines
+        made = render_clip(chosen, text, locale, path)
         if made is not None:
             entries[clip_id] = made
             summary.rendered[made.engine] += 1

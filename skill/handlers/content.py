@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import IntentRequest, Response
+from ask_sdk_core.utils import get_slot, is_request_type
+from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
 from skill.content import TIP_IDS, Item
@@ -16,14 +17,15 @@ from skill.state import State
 
 def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
     """The entity-resolution id of a slot, or None when it is missing or did not match."""
-    request = handler_input.request_envelope.request
-    slots = (request.intent.slots if isinstance(request, IntentRequest) else None) or {}
-    slot = slots.get(slot_name)
+    if not is_request_type("IntentRequest")(handler_input):
+        return None
+    slot = get_slot(handler_input, slot_name)
     resolutions = slot.resolutions if slot else None
     for authority in (resolutions.resolutions_per_authority if resolutions else None) or []:
         matched = authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH
-        if matched and authority.values:
-            return authority.values[0].value.id
+        value = authority.values[0].value if matched and authority.values else None
+        if value is not None:
+            return value.id
     return None
 
 
@@ -114,7 +116,9 @@ def speak_relief(handler_input: HandlerInput) -> Response:
 def ask_which(handler_input: HandlerInput, prompt_key: str) -> Response:
     """Asks which cause or tip the user means, keeping the session open."""
     prompt = content_of(handler_input).prompts[prompt_key]
-    return ask(handler_input, [prompt], [prompt], state=state_of(handler_input).but(question=None))
+    return ask(
+        handler_input, [prompt], [prompt], state=state_of(handler_input).replace(question=None)
+    )
 
 
 class CrampCausesIntentHandler(IntentHandler):

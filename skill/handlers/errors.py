@@ -6,10 +6,11 @@ import logging
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
 
-from skill.content import load_content
-from skill.responses import CONTENT_KEY, ask
+from skill.content import Content, load_content
+from skill.responses import CONTENT_KEY, ask, content_of
 
 log = logging.getLogger(__name__)
 
@@ -23,14 +24,14 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         """Logs the error type and where it happened (never the request), and apologises."""
-        request = handler_input.request_envelope.request
         log.error(
             "unhandled %s for %s",
             type(exception).__name__,
-            getattr(request, "object_type", "?"),
+            get_request_type(handler_input),
             exc_info=exception,
         )
         attributes = handler_input.attributes_manager.request_attributes
-        attributes.setdefault(CONTENT_KEY, load_content())
-        prompts = attributes[CONTENT_KEY].prompts
+        if not isinstance(attributes.get(CONTENT_KEY), Content):
+            attributes[CONTENT_KEY] = load_content()
+        prompts = content_of(handler_input).prompts
         return ask(handler_input, [prompts["error"], prompts["what_next"]], [prompts["what_next"]])

@@ -12,7 +12,7 @@ from ask_sdk_model.ui import Reprompt, SimpleCard, SsmlOutputSpeech
 from skill.handlers.base import IntentHandler
 from skill.handlers.content import ask_which, speak_detail, speak_relief, speak_tip
 from skill.handlers.routine import routine_after, speak_routine
-from skill.responses import ask, content_of, state_of, tell
+from skill.responses import ask, content_of, session_attributes, state_of, tell
 from skill.state import State
 
 LAST_RESPONSE_KEY = "last_response"
@@ -50,9 +50,10 @@ class YesIntentHandler(IntentHandler):
             return ask_which(handler_input, "which_cause")
         if state.question == "tip_walk":
             return speak_tip(handler_input, 0)
-        walking = state.question in ("next_tip", "resume") and state.tip_index is not None
-        if walking and state.tip_index + 1 < len(content.tips):
-            return speak_tip(handler_input, state.tip_index + 1)
+        index = state.tip_index
+        walking = state.question in ("next_tip", "resume")
+        if walking and index is not None and index + 1 < len(content.tips):
+            return speak_tip(handler_input, index + 1)
         if state.question == "relief":
             return speak_relief(handler_input)
         if state.question == "routine":
@@ -96,7 +97,7 @@ class NextIntentHandler(IntentHandler):
             handler_input,
             [prompts["last_tip"], prompts["offer_relief"]],
             [prompts["offer_relief"]],
-            state=state.but(question="relief"),
+            state=state.replace(question="relief"),
         )
 
 
@@ -157,11 +158,12 @@ def _saved_response(attributes: Mapping[str, Any]) -> Response | None:
     ):
         return None
     card = last.get("card")
-    valid_card = isinstance(card, list) and len(card) == 2 and all(isinstance(c, str) for c in card)
+    title, text = card if isinstance(card, list) and len(card) == 2 else (None, None)
+    valid_card = isinstance(title, str) and isinstance(text, str)
     return Response(
         output_speech=SsmlOutputSpeech(ssml=last["speech"]),
         reprompt=Reprompt(output_speech=SsmlOutputSpeech(ssml=last["reprompt"])),
-        card=SimpleCard(title=card[0], content=card[1]) if valid_card else None,
+        card=SimpleCard(title=title, content=text) if valid_card else None,
         should_end_session=False,
     )
 
@@ -173,5 +175,5 @@ class RepeatIntentHandler(IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         """Replays the saved response, or offers the main choices when there is none."""
-        saved = _saved_response(handler_input.attributes_manager.session_attributes)
+        saved = _saved_response(session_attributes(handler_input))
         return saved or speak_home(handler_input)

@@ -47,6 +47,6 @@ class GuidedStretchIntentHandler(IntentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         """Speaks the routine named by the `routine` slot, else the one fitting the topic."""
         asked = resolved_id(handler_input, "routine")
-        if asked in content_of(handler_input).routines:
+        if asked is not None and asked in content_of(handler_input).routines:
             return speak_routine(handler_input, asked)
         return speak_routine(handler_input, routine_after(state_of(handler_input).topic))

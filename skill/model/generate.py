@@ -94,7 +94,8 @@ def varied(
         phrasings = expand(line, macros)
         random.Random(hashlib.sha256(line.encode()).digest()).shuffle(phrasings)
         keys = {p: lang.content_key(p) for p in phrasings}
-        picked, covered = [], set()
+        picked: list[str] = []
+        covered: set[str] = set()
         for phrasing in phrasings:  # first, one phrasing for each content word the line offers
             if keys[phrasing] - covered:
                 picked.append(phrasing)

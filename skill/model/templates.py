@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 _CLOSERS = {"(": ")", "[": "]"}
 
@@ -23,7 +23,7 @@ def expand_all(templates: list[str], macros: Mapping[str, str] | None = None) ->
     return _unique(p for t in templates for p in expand(t, macros))
 
 
-def _unique(items) -> list[str]:
+def _unique(items: Iterable[str]) -> list[str]:
     """Keep the first occurrence of each item."""
     return list(dict.fromkeys(items))
 

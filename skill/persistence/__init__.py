@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
@@ -34,10 +35,8 @@ def record_key(request_envelope: RequestEnvelope) -> str:
     """A record's key: the SHA-256 of the Alexa user id, so no store holds the id itself."""
     import hashlib  # on first use: hashing is a request's work, not the cold import's
 
-    try:
-        user_id = request_envelope.context.system.user.user_id
-    except AttributeError:
-        user_id = None
+    system = request_envelope.context.system if request_envelope.context else None
+    user_id = system.user.user_id if system and system.user else None
     if not isinstance(user_id, str) or not user_id:
         raise PersistenceException("the request names no user")
     return hashlib.sha256(user_id.encode("utf-8")).hexdigest()
@@ -64,11 +63,13 @@ class DeferredAdapter(AbstractPersistenceAdapter):
         """The real adapter, built once."""
         return self._build()
 
-    def get_attributes(self, request_envelope: RequestEnvelope) -> dict:
+    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
         """Reads through the real adapter."""
         return self.adapter.get_attributes(request_envelope)
 
-    def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict) -> None:
+    def save_attributes(
+        self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
+    ) -> None:
         """Writes through the real adapter."""
         self.adapter.save_attributes(request_envelope, attributes)
 

@@ -6,6 +6,8 @@ boto3 comes with the Lambda runtime and stays out of the zip. `AWS_ENDPOINT_URL_
 
 from __future__ import annotations
 
+from typing import Any
+
 import boto3
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_dynamodb.adapter import DynamoDbAdapter
@@ -30,7 +32,9 @@ class VisitsTableAdapter(DynamoDbAdapter):
             dynamodb_resource=boto3.resource("dynamodb", config=CLIENT_CONFIG),
         )
 
-    def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict) -> None:
+    def save_attributes(
+        self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
+    ) -> None:
         """Like the SDK's, plus the top-level TTL attribute DynamoDB expires items by."""
         try:
             self.dynamodb.Table(self.table_name).put_item(

@@ -38,7 +38,7 @@ class SqliteAdapter(AbstractPersistenceAdapter):
 
     def _connection(self) -> sqlite3.Connection:
         """This thread's connection in this process (a forked worker opens its own)."""
-        connection = getattr(self._local, "connection", None)
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is not None and self._local.pid == os.getpid():
             return connection
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -74,7 +74,9 @@ class SqliteAdapter(AbstractPersistenceAdapter):
             raise CorruptRecord("sqlite record is not an object")
         return attributes
 
-    def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict) -> None:
+    def save_attributes(
+        self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
+    ) -> None:
         """Write the user's attributes with a fresh expiry; expired records go at the same time."""
         key = record_key(request_envelope)
         now = int(time.time())

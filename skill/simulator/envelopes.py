@@ -80,6 +80,7 @@ def _slot_json(skill_id: str, slot_name: str, slot_type: str | None, slot: Slot)
     if slot_type is None:
         return data
     authority = f"amzn1.er-authority.echo-sdk.{skill_id}.{slot_type}"
+    resolution: dict[str, Any]
     if slot.id is None:
         resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
     else:

@@ -40,8 +40,11 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
     try:
         rows = load_annotations(args.file.read_text(encoding="utf-8"))
         nlu = NLU.for_locale(args.locale)
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         print(f"error: cannot read {exc.filename or args.file}: {exc}", file=err)
+        return EXIT_USAGE
+    except UnicodeDecodeError as exc:
+        print(f"error: cannot read {args.file}: not UTF-8 text ({exc.reason})", file=err)
         return EXIT_USAGE
     except AnnotationError as exc:
         print(f"error: {args.file}: {exc}", file=err)

@@ -123,10 +123,11 @@ class NLU:
     def from_model(cls, model: str | Path | Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> NLU:
         """Build from an interaction model (its JSON file's path, or the parsed document) in a
         language ("en", "es", or a locale such as "es-MX")."""
-        if not isinstance(model, Mapping):
-            model = json.loads(Path(model).read_text(encoding="utf-8"))
+        document = (
+            model if isinstance(model, Mapping) else json.loads(Path(model).read_text("utf-8"))
+        )
         rules = language(lang)
-        return cls(model, load_builtin_phrases(rules.code), rules, load_offtopic(rules.code))
+        return cls(document, load_builtin_phrases(rules.code), rules, load_offtopic(rules.code))
 
     @classmethod
     def for_locale(cls, locale: str = "en-US") -> NLU:

@@ -95,7 +95,7 @@ def warned(locale: str, utterance: str) -> bool:
     device.end_session()
     turn = device.say(utterance)
     device.end_session()
-    title = (turn.card or {}).get("title", "")
+    title = str((turn.card or {}).get("title", ""))
     return title.casefold() == load_content(locale).topics["URGENT"].name.casefold()
 
 

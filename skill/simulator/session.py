@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import Any
+from typing import Any, cast
 
 from skill.model.language import fold
 from skill.simulator import envelopes
@@ -57,12 +57,14 @@ class Turn:
     @property
     def request_type(self) -> str:
         """LaunchRequest, IntentRequest or SessionEndedRequest."""
-        return self.exchange.request["request"]["type"]
+        request_type: str = self.exchange.request["request"]["type"]
+        return request_type
 
     @property
     def intent(self) -> str | None:
         """The intent Alexa would have matched, if this was an IntentRequest."""
-        return self.exchange.request["request"].get("intent", {}).get("name")
+        name: str | None = self.exchange.request["request"].get("intent", {}).get("name")
+        return name
 
     @property
     def slots(self) -> dict[str, dict[str, str | None]]:
@@ -127,7 +129,8 @@ class Turn:
 def resolved_id(slot: dict[str, Any]) -> str | None:
     for authority in slot.get("resolutions", {}).get("resolutionsPerAuthority", []):
         if authority.get("status", {}).get("code") == "ER_SUCCESS_MATCH":
-            return authority["values"][0]["value"]["id"]
+            value_id: str | None = authority["values"][0]["value"]["id"]
+            return value_id
     return None
 
 
@@ -180,10 +183,11 @@ class Simulator:
         from skill.factory import create_skill_builder
         from skill.persistence import LOCAL_DEFAULT
 
-        builder = create_skill_builder(
+        handler = create_skill_builder(
             default_persistence=LOCAL_DEFAULT, persistence=self.persistence
-        )
-        return builder.lambda_handler()
+        ).lambda_handler()
+        # The SDK types the event as str; Lambda (and this simulator) passes the parsed JSON.
+        return cast(Callable[[dict[str, Any], Any], dict[str, Any]], handler)
 
     @property
     def session_open(self) -> bool:

@@ -57,11 +57,15 @@ def _speaker(locale: str, audio_dir: Path) -> Speaker:
     return Speaker(resolve_locale(locale), audio_dir, engines=[])
 
 
-def voice(ssml: str, locale: str, audio_dir: Path) -> list[dict[str, str]]:
-    """How the page speaks an answer: committed clips where they exist, else text to synthesise."""
+def voice(ssml: str, locale: str, audio_dir: Path) -> list[dict[str, str | float]]:
+    """How the page speaks an answer: committed clips where they exist, else text to synthesise,
+    and each `<break>` as a pause in seconds, so a guided stretch keeps its timing."""
     speaker = _speaker(locale, audio_dir)
-    plan = []
+    plan: list[dict[str, str | float]] = []
     for segment in segments(ssml):
+        if isinstance(segment, float):
+            plan.append({"pause": segment})
+            continue
         clip = speaker.committed(segment)
         if clip is not None:
             plan.append({"clip": f"/audio/{speaker.locale}/{clip.name}"})
@@ -81,7 +85,9 @@ def considered(turn: Turn) -> list[dict[str, Any]]:
     return ranked[:MAX_CONSIDERED]
 
 
-def answer(session_id: str, turn: Turn | None, closed: Exchange | None, audio_dir: Path) -> dict:
+def answer(
+    session_id: str, turn: Turn | None, closed: Exchange | None, audio_dir: Path
+) -> dict[str, Any]:
     """The API's answer for one line."""
     if turn is None:
         exchange = closed
@@ -138,7 +144,9 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     add_audio_route(app, audio_dir)
 
-    def new_session(locale: str, user: str | None, replay_skill_id: str | None = None) -> tuple:
+    def new_session(
+        locale: str, user: str | None, replay_skill_id: str | None = None
+    ) -> tuple[str, WebSession]:
         try:
             simulator = Simulator(locale, replay_skill_id or skill_id, user_id=user)
         except SimulatorError as exc:

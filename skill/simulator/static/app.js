@@ -149,6 +149,7 @@ async function speak(plan, locale) {
   for (const part of plan) {
     if (run !== state.speaking) return;
     if (part.clip) await playClip(part.clip, run);
+    else if (part.pause) await new Promise((resolve) => setTimeout(resolve, part.pause * 1000));
     else await speakText(part.text, locale);
   }
 }
