@@ -14,6 +14,8 @@ from skill.content import SUPPORTED_LOCALES
 from skill.model.generate import model_path
 from skill.simulator.session import Simulator, resolved_id
 
+pytestmark = pytest.mark.integration  # every sample of eight models: tens of seconds
+
 MAX_MISSES = 0.005  # at most 0.5% of a locale's samples may miss
 _SLOT = re.compile(r"\{(\w+)\}")
 
