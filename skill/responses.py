@@ -10,7 +10,7 @@ from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
-from skill import ssml
+from skill import screens, ssml
 from skill.audio.runtime import clip_lookup
 from skill.content import Content, Item
 from skill.state import State
@@ -56,6 +56,53 @@ def _clips(handler_input: HandlerInput) -> ssml.ClipLookup | None:
     return clip_lookup(content_of(handler_input).locale)
 
 
+def has_screen(handler_input: HandlerInput) -> bool:
+    """Whether the device says it renders APL (`supportedInterfaces`), read defensively."""
+    system = getattr(handler_input.request_envelope.context, "system", None)
+    interfaces = getattr(getattr(system, "device", None), "supported_interfaces", None)
+    return getattr(interfaces, "alexa_presentation_apl", None) is not None
+
+
+def _show(
+    handler_input: HandlerInput,
+    builder: ResponseFactory,
+    speech: Sequence[str | ssml.Pause],
+    card: Card | None,
+    screen: screens.Screen | None,
+    *,
+    ends: bool,
+) -> None:
+    """On a device with a screen, the answer's screen too (docs/screens.md); else nothing."""
+    if not has_screen(handler_input):
+        return
+    from ask_sdk_model.interfaces.alexa.presentation.apl import (
+        ExecuteCommandsDirective,
+        RenderDocumentDirective,
+    )
+
+    from skill.apl import document
+
+    if screen is None:
+        state = state_of(handler_input)  # saved by now, when the answer moved it
+        title = card.title if card is not None else None
+        screen = screens.answer(content_of(handler_input), speech, title, state, ends=ends)
+    attributes = handler_input.attributes_manager.session_attributes
+    number = screens.next_number(attributes.get(screens.SCREEN_KEY))
+    if not ends:
+        attributes[screens.SCREEN_KEY] = number
+    token = screens.token(number)
+    builder.add_directive(
+        RenderDocumentDirective(
+            token=token, document=document(screen.document), datasources=screen.datasources()
+        )
+    )
+    if screen.speaks:
+        builder.response.output_speech = None  # the document speaks these words itself
+        builder.add_directive(
+            ExecuteCommandsDirective(commands=screens.stretch_commands(screen), token=token)
+        )
+
+
 def _build(
     handler_input: HandlerInput,
     speech: Sequence[str | ssml.Pause],
@@ -77,8 +124,12 @@ def ask(
     *,
     card: Card | None = None,
     state: State | None = None,
+    screen: screens.Screen | None = None,
 ) -> Response:
-    """A response that keeps the microphone open; a reprompt is required by construction."""
+    """A response that keeps the microphone open; a reprompt is required by construction.
+
+    A device with a screen also gets `screen`, or the answer's own screen (skill/screens.py).
+    """
     if not any(part.strip() for part in reprompt):
         raise ValueError("a response that keeps the session open needs a reprompt")
     if state is not None:
@@ -91,12 +142,19 @@ def ask(
         max_tags=ssml.MAX_AUDIO_TAGS - ssml.audio_tags(builder.response.output_speech.ssml),
         max_seconds=ssml.MAX_REPROMPT_AUDIO_SECONDS,
     )
-    return builder.ask(reprompt_ssml).set_should_end_session(False).response
+    builder.ask(reprompt_ssml)
+    _show(handler_input, builder, speech, card, screen, ends=False)
+    return builder.set_should_end_session(False).response
 
 
 def tell(
-    handler_input: HandlerInput, speech: Sequence[str | ssml.Pause], *, card: Card | None = None
+    handler_input: HandlerInput,
+    speech: Sequence[str | ssml.Pause],
+    *,
+    card: Card | None = None,
+    screen: screens.Screen | None = None,
 ) -> Response:
-    """A response that ends the session and asks nothing."""
+    """A response that ends the session and asks nothing (with a screen: `screen` or its own)."""
     builder = _build(handler_input, speech, card, _clips(handler_input))
+    _show(handler_input, builder, speech, card, screen, ends=True)
     return builder.set_should_end_session(True).response
