@@ -82,11 +82,12 @@ def _show(
 
     from skill.apl import document
 
+    in_session = handler_input.request_envelope.session is not None
+    attributes = handler_input.attributes_manager.session_attributes if in_session else {}
     if screen is None:
-        state = state_of(handler_input)  # saved by now, when the answer moved it
+        state = State.load(attributes)  # saved by now, when the answer moved it
         title = card.title if card is not None else None
         screen = screens.answer(content_of(handler_input), speech, title, state, ends=ends)
-    attributes = handler_input.attributes_manager.session_attributes
     number = screens.next_number(attributes.get(screens.SCREEN_KEY))
     if not ends:
         attributes[screens.SCREEN_KEY] = number
