@@ -23,6 +23,7 @@ JSON_KEYS = {
     "reprompt",
     "card",
     "end_session",
+    "directives",
 }
 
 
