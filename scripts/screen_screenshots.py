@@ -1,7 +1,8 @@
 """Write docs/screens/<device>-<scheme>.png: the web simulator's screen preview on every device
 with a screen, in the page's light and dark colour schemes, in Debian's chromium.
 
-Each shows the tips walk after "open leg cramp helper", "how can I prevent leg cramps", "yes".
+Each shows the tips walk after "open leg cramp helper", "how can I prevent leg cramps", "yes";
+echo-show-8-dark-stretch.png and echo-show-8-dark-warning.png: the guided stretch, a red flag.
 Usage: python scripts/screen_screenshots.py [--out docs/screens]
 """
 
@@ -23,6 +24,8 @@ from skill.simulator.devices import DEVICES, SPEAKER  # noqa: E402
 SCREEN_DEVICES = [name for name in DEVICES if name != SPEAKER]
 SCHEMES = ("light", "dark")
 WALK = ["open leg cramp helper", "how can I prevent leg cramps", "yes"]
+# Two more screens on an Echo Show 8, dark: the guided stretch and a red flag.
+EXTRAS = {"stretch": ["walk me through a stretch"], "warning": ["I have chest pain"]}
 
 
 def open_on(browser: Browser, url: str, device: str, scheme: str) -> Page:
@@ -57,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
                 page = open_on(browser, url, device, scheme)
                 print(shoot(page, args.out / f"{device}-{scheme}.png"))
                 page.close()
+        for name, lines in EXTRAS.items():
+            page = open_on(browser, url, "echo-show-8", "dark")
+            for line in lines:
+                say(page, line)
+            print(shoot(page, args.out / f"echo-show-8-dark-{name}.png"))
+            page.close()
         browser.close()
     return 0
 
