@@ -361,3 +361,26 @@ def _components(node: Any) -> list[dict[str, Any]]:
     if isinstance(node, list):
         return [c for v in node for c in _components(v)]
     return []
+
+
+TRY_INTENTS = {
+    "try_home": "CrampCausesIntent",
+    "try_more": "MoreDetailIntent",
+    "try_next": "AMAZON.NextIntent",
+    "try_yes": "AMAZON.YesIntent",
+    "try_cause": "CauseDetailIntent",
+    "try_tip": "TipDetailIntent",
+    "try_anything": "PreventionTipsIntent",
+    "try_stop": "AMAZON.StopIntent",
+}
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_every_hint_on_screen_is_understood(locale: str) -> None:
+    """Saying a "Try: ..." phrase gets the intent the screen suggests it for."""
+    from skill.simulator.session import nlu_for, normalise
+
+    content = load_content(locale)
+    nlu = nlu_for(locale)
+    heard = {key: nlu.parse(normalise(content.screen(key))).intent for key in TRY_INTENTS}
+    assert heard == TRY_INTENTS
