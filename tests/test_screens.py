@@ -143,6 +143,18 @@ def test_the_largest_answer_with_its_screen_is_under_24_kb(walks: dict, locale: 
     assert _size(turn) < MAX_RESPONSE_BYTES, asked
 
 
+@pytest.mark.parametrize("locale", ["en-US", "es-ES"])
+def test_with_hosted_clips_too(
+    locale: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With every committed clip allowed in the speech, answers still stay under 24 KB."""
+    monkeypatch.setenv("AUDIO_BASE_URL", "https://d111111abcdef8.cloudfront.net/audio")
+    monkeypatch.setenv("AUDIO_ENGINES", "gtts,offline")
+    turns = walk(monkeypatch, tmp_path, locale, "echo-show-15")
+    assert any("<audio" in turn.ssml for _, turn in turns)
+    assert max(_size(turn) for _, turn in turns) < MAX_RESPONSE_BYTES
+
+
 def _size(turn: Turn) -> int:
     return len(json.dumps(turn.envelope, ensure_ascii=False).encode("utf-8"))
 
