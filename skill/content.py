@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -61,6 +61,8 @@ PROMPT_KEYS = (
     "tip_next_hint",
     "first_tip",
     "last_tip",
+    "first_cause",
+    "last_cause",
     "offer_relief",
     "offer_more",
     "what_more",
@@ -79,9 +81,36 @@ PROMPT_KEYS = (
     "emergency",
     "urgent_legs",
     "error",
+    "screen_stale",
 )
 # Prompts with a `{placeholder}`, filled at run time (so never pre-rendered as clips).
 TEMPLATE_FIELDS = {"resume_tip": ("tip",), "remedy_named": ("remedy",)}
+SCREENS_KEY = "screens"  # words on screens, read like cards: the number as written
+# Every word on a screen (skill/screens.py), with the placeholders each may use.
+SCREEN_FIELDS: dict[str, tuple[str, ...]] = {
+    "headline": (),
+    "try": ("phrase",),
+    **{f"try_{k}": () for k in ("home", "more", "next", "yes", "cause", "tip", "anything", "stop")},
+    "tip_place": ("number", "total"),
+    "cause_place": ("number", "total"),
+    **{
+        k: ()
+        for k in (
+            "previous",
+            "next",
+            "stop",
+            "previous_tip",
+            "next_tip",
+            "previous_cause",
+            "next_cause",
+            "stop_stretch",
+        )
+    },
+    "choose": ("name",),
+    **{f"hold_{routine_id}": () for routine_id in ROUTINE_IDS},
+    "emergency_label": (),
+    "emergency_number": (),
+}
 
 
 class ContentError(ValueError):
@@ -152,6 +181,11 @@ class Content:
     remedies: Mapping[str, str]
     templates: Mapping[str, str]
     red_flags: Mapping[str, frozenset[str]]  # lower-case phrases, as written
+    screens: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # as written
+
+    def screen(self, key: str, **values: str) -> str:
+        """Words for a screen, placeholders filled; unknown keys are a programming error."""
+        return self.screens[key].format(**values) if values else self.screens[key]
 
     def item(self, kind: str, item_id: str) -> Item | None:
         """Any item by kind ("cause", "tip", "topic") and id, or None."""
@@ -203,6 +237,17 @@ def _templates(data: Mapping[str, str]) -> dict[str, str]:
             data[key].format(**dict.fromkeys(fields, ""))
         except (KeyError, IndexError, ValueError):
             raise ContentError(f"template {key} may use only {fields}") from None
+    return dict(data)
+
+
+def _screens(data: Mapping[str, str]) -> dict[str, str]:
+    if set(data) != set(SCREEN_FIELDS):
+        raise ContentError(f"screens differ: {sorted(set(data) ^ set(SCREEN_FIELDS))}")
+    for key, fields in SCREEN_FIELDS.items():
+        try:
+            data[key].format(**dict.fromkeys(fields, ""))
+        except (KeyError, IndexError, ValueError):
+            raise ContentError(f"screens {key} may use only {fields}") from None
     return dict(data)
 
 
@@ -263,6 +308,7 @@ def parse_content(locale: str, data: Mapping[str, Any]) -> Content:
                     for k, v in _keyed("red_flags", data["red_flags"], RED_FLAG_KEYS).items()
                 }
             ),
+            screens=MappingProxyType(_screens(data[SCREENS_KEY])),
         )
     except KeyError as missing:
         raise ContentError(f"{locale}: missing {missing}") from None
@@ -286,7 +332,8 @@ def fill_emergency(
 ) -> dict[str, Any]:
     """Every string in `data`, however deep, with `{emergency}` replaced by the locale's number.
 
-    Text under a `card` key gets `card_emergency` (the number as written), when it is given.
+    Text under a `card` or `screens` key gets `card_emergency` (the number as written), when it
+    is given.
     """
 
     def filled(value: Any, number: str) -> Any:
@@ -294,7 +341,9 @@ def fill_emergency(
             return value.replace(EMERGENCY, number)
         if isinstance(value, Mapping):
             return {
-                key: filled(inner, card_emergency or number if key == CARD_KEY else number)
+                key: filled(
+                    inner, card_emergency or number if key in (CARD_KEY, SCREENS_KEY) else number
+                )
                 for key, inner in value.items()
             }
         if isinstance(value, list):

@@ -30,7 +30,7 @@ class State:
         tip_index = attributes.get("tip_index")
         valid_index = type(tip_index) is int and 0 <= tip_index < len(TIP_IDS)
         return cls(
-            question=question if question in QUESTIONS else None,
+            question=question if isinstance(question, str) and question in QUESTIONS else None,
             topic=_topic(attributes.get("topic")),
             tip_index=tip_index if valid_index else None,
         )

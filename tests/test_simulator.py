@@ -25,6 +25,7 @@ JSON_KEYS = {
     "reprompt",
     "card",
     "end_session",
+    "directives",
 }
 
 

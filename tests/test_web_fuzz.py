@@ -1,5 +1,8 @@
 """Property-based fuzzing of request envelopes: always a valid Alexa response or a 400.
 
+Envelopes come from speakers and from every device with a screen, and include touches on the
+screen (APL UserEvents) with any arguments and tokens.
+
 Two targets: the Lambda handler (only Alexa can invoke it, so it gets well-formed envelopes with
 arbitrary contents) and the web endpoint through Flask's test client (anything at all).
 """
@@ -18,8 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from web_support import SKILL_ID, app_post, assert_alexa_response
 
+from skill import screens
 from skill.lambda_function import handler
 from skill.simulator import envelopes
+from skill.simulator.devices import DEVICES
 from skill.simulator.envelopes import Session, Slot
 from skill.state import QUESTIONS
 from skill.webservice import create_app
@@ -56,6 +61,18 @@ session_attributes = st.fixed_dictionaries(
         | json_values,
     },
 )
+# A touch on a screen: the skill's own actions and ids, its tokens (current or not), or junk.
+touch_arguments = st.lists(
+    st.sampled_from(["next", "previous", "stop", "cause", "tip", "", "COLD", "BEDDING"])
+    | json_values,
+    max_size=3,
+)
+tokens = st.builds(screens.token, st.integers(-1, 5)) | st.text(max_size=20)
+session_attributes = session_attributes.map(lambda attributes: attributes) | st.builds(
+    lambda attributes, number: {**attributes, screens.SCREEN_KEY: number},
+    session_attributes,
+    st.integers(-1, 5) | json_values,
+)
 slots = st.builds(
     Slot,
     value=st.none() | st.text(max_size=30),
@@ -71,8 +88,11 @@ def alexa_envelopes(draw: st.DrawFn) -> dict[str, Any]:
         locale=draw(st.sampled_from(["en-US", "en-GB", "de-DE", ""]) | st.text(max_size=6)),
         attributes=draw(session_attributes),
         new=draw(st.booleans()),
+        device=draw(st.sampled_from(sorted(DEVICES))),
     )
-    kind = draw(st.sampled_from(["launch", "intent", "ended"]))
+    kind = draw(st.sampled_from(["launch", "intent", "ended", "touch"]))
+    if kind == "touch":  # a UserEvent: the skill's own arguments and tokens, or anything
+        return envelopes.user_event(session, draw(tokens), draw(touch_arguments))
     if kind == "launch":
         return envelopes.launch(session)
     if kind == "ended":

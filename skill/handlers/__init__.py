@@ -31,6 +31,7 @@ from skill.handlers.navigation import (
     YesIntentHandler,
 )
 from skill.handlers.routine import GuidedStretchIntentHandler
+from skill.handlers.screens import ScreenEventHandler
 from skill.handlers.urgent import UrgentSymptomsIntentHandler
 
 REQUEST_HANDLERS = (
@@ -59,5 +60,6 @@ REQUEST_HANDLERS = (
     FallbackIntentHandler,
     SessionEndedRequestHandler,
     SkillDisabledRequestHandler,
+    ScreenEventHandler,  # touches: the same answers as the intents above
 )
 EXCEPTION_HANDLERS = (CatchAllExceptionHandler,)

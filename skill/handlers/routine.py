@@ -5,7 +5,7 @@ from __future__ import annotations
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill import ssml
+from skill import screens, ssml
 from skill.handlers.base import IntentHandler
 from skill.handlers.content import ROUTINE_AFTER, resolved_id
 from skill.responses import Card, ask, content_of, state_of
@@ -29,6 +29,7 @@ def speak_routine(handler_input: HandlerInput, routine_id: str) -> Response:
         [again],
         card=Card.named(routine.name, routine.card),
         state=State(question="routine", topic=("routine", routine_id), tip_index=state.tip_index),
+        screen=screens.stretch(content, routine_id, again),
     )
 
 

@@ -1,7 +1,7 @@
 """The simulator's command line: typed, positional or replayed lines, shown as text or JSON.
 
-Usage: python -m skill.simulator [--locale en-US] [--user-id ID] [--json] [--replay FILE]
-       [--save-audio DIR] [LINE ...]
+Usage: python -m skill.simulator [--locale en-US] [--user-id ID] [--device NAME] [--json]
+       [--replay FILE] [--save-audio DIR] [LINE ...]
        python -m skill.simulator --web [--host 127.0.0.1] [--port 8000]
        python -m skill.simulator evaluate FILE.csv [--locale L] [--min 0.9]
 """
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from skill.content import SUPPORTED_LOCALES
+from skill.simulator.devices import DEVICES, SPEAKER
 from skill.simulator.printer import PROMPT, Printer
 from skill.simulator.replay import COMMANDS, DEFAULT_LOCALE, Replay, ReplayError, command_error
 from skill.simulator.session import DEFAULT_USER_ID, Simulator, SimulatorError
@@ -49,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help=f"the Alexa user talking (default {DEFAULT_USER_ID}, remembered between runs); "
         "`new` makes up a user never seen before",
+    )
+    parser.add_argument(
+        "--device",
+        choices=list(DEVICES),
+        default=SPEAKER,
+        help="the device talking: a speaker (default) or one with a screen, whose envelopes carry "
+        "its viewport and APL, so answers also carry their screen (`directives` in --json)",
     )
     parser.add_argument(
         "--json",
@@ -230,7 +238,14 @@ def main(
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.web:
-        if args.lines or args.replay or args.json or args.save_audio or args.locale:
+        if (
+            args.lines
+            or args.replay
+            or args.json
+            or args.save_audio
+            or args.locale
+            or (args.device != SPEAKER)
+        ):
             parser.error("--web takes only --host and --port; the page does the rest")
         from skill.simulator.web import serve
 
@@ -256,7 +271,7 @@ def main(
     interactive = args.replay is None and not args.lines and stdin.isatty()
     printer = Printer(stdout, stderr, as_json=args.json, echo=not interactive)
     try:
-        simulator = Simulator(locale, skill_id, _user_id(args.user_id))
+        simulator = Simulator(locale, skill_id, _user_id(args.user_id), args.device)
         shell = Shell(simulator, printer, _save_audio(args.save_audio, locale))
     except SimulatorError as exc:
         printer.error(str(exc))

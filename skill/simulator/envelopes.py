@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from skill.simulator.devices import DEVICES, SPEAKER
+
 DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 
 
@@ -31,6 +33,7 @@ class Session:
     attributes: dict[str, Any] = field(default_factory=dict)
     new: bool = True
     ended: bool = False
+    device: str = SPEAKER  # a name in skill.simulator.devices.DEVICES
 
     def update(self, response_envelope: dict[str, Any]) -> None:
         """Carry the response's session attributes and note whether the session ended."""
@@ -46,7 +49,9 @@ def _now() -> str:
 def _envelope(session: Session, request: dict[str, Any]) -> dict[str, Any]:
     application = {"applicationId": session.skill_id}
     user = {"userId": session.user_id}
-    return {
+    screen = DEVICES[session.device]
+    interfaces = screen.supported_interfaces() if screen is not None else {}
+    envelope: dict[str, Any] = {
         "version": "1.0",
         "session": {
             "new": session.new,
@@ -59,7 +64,7 @@ def _envelope(session: Session, request: dict[str, Any]) -> dict[str, Any]:
             "System": {
                 "application": application,
                 "user": user,
-                "device": {"deviceId": session.device_id, "supportedInterfaces": {}},
+                "device": {"deviceId": session.device_id, "supportedInterfaces": interfaces},
                 "apiEndpoint": "https://api.amazonalexa.com",
             }
         },
@@ -70,6 +75,10 @@ def _envelope(session: Session, request: dict[str, Any]) -> dict[str, Any]:
             **request,
         },
     }
+    if screen is not None:
+        envelope["context"]["Viewport"] = screen.viewport()
+        envelope["context"]["Viewports"] = screen.viewports()
+    return envelope
 
 
 def _slot_json(skill_id: str, slot_name: str, slot_type: str | None, slot: Slot) -> dict[str, Any]:
@@ -114,6 +123,20 @@ def intent(
     if slot_json:
         body["slots"] = slot_json
     return _envelope(session, {"type": "IntentRequest", "dialogState": "COMPLETED", "intent": body})
+
+
+def user_event(session: Session, token: str, arguments: list[Any]) -> dict[str, Any]:
+    """A touch on the screen: an APL SendEvent, as Alexa forwards it."""
+    return _envelope(
+        session,
+        {
+            "type": "Alexa.Presentation.APL.UserEvent",
+            "token": token,
+            "arguments": arguments,
+            "source": {"type": "TouchWrapper", "handler": "Press", "id": ""},
+            "components": {},
+        },
+    )
 
 
 def session_ended(session: Session, reason: str = "USER_INITIATED") -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from typing import TextIO
+from typing import Any, TextIO
 
 from skill.simulator.session import Exchange, Turn
 
@@ -52,6 +52,8 @@ class Printer:
             lines.append(_row("reprompt", turn.reprompt))
         if turn.card:
             lines.append(_row("card", f"[{turn.card['title']}]\n{turn.card['text']}"))
+        for directive in turn.directives:
+            lines.append(_row("screen", _screen_line(directive)))
         lines.append(_row("session", "ended" if turn.end_session else "open, listening"))
         print("\n".join(lines) + "\n", file=self.out, flush=True)
 
@@ -60,6 +62,15 @@ class Printer:
         if self.raw:
             for label, envelope in (("request", exchange.request), ("response", exchange.response)):
                 print(f"{label}: {json.dumps(envelope, indent=2)}", file=self.info, flush=True)
+
+
+def _screen_line(directive: dict[str, Any]) -> str:
+    """A directive in a line: what a RenderDocument shows, else its type."""
+    properties = (directive.get("datasources") or {}).get("screen", {}).get("properties") or {}
+    shown = properties.get("headline") or properties.get("lead")
+    place = properties.get("place")
+    words = " · ".join(str(w) for w in (shown, place) if w)
+    return f"{directive.get('type')}" + (f": {words}" if words else "")
 
 
 def _is_new(turn: Turn) -> bool:

@@ -11,6 +11,7 @@ from functools import cache, cached_property
 from typing import Any, cast
 
 from skill.simulator import envelopes
+from skill.simulator.devices import DEVICES, SPEAKER
 from skill.simulator.envelopes import Session, Slot
 from skill.simulator.nlu import NLU
 from skill.simulator.textnorm import fold
@@ -18,6 +19,9 @@ from skill.simulator.textnorm import fold
 # The simulator's user unless `--user-id` names another: stable, so that the visits it makes
 # are remembered from one `make run` to the next (README, "Remembering users").
 DEFAULT_USER_ID = "amzn1.ask.account.SIMULATOR-DEVELOPER"
+# What `directives` rows carry besides `type`, whichever directive has them (RenderDocument:
+# token, document, datasources; ExecuteCommands: token, commands; Connections.SendRequest: name).
+DIRECTIVE_KEYS = ("token", "document", "datasources", "commands", "name")
 
 
 class SimulatorError(Exception):
@@ -105,6 +109,15 @@ class Turn:
         return {"title": card.get("title", ""), "text": card.get("content", card.get("text", ""))}
 
     @property
+    def directives(self) -> list[dict[str, Any]]:
+        """Each directive of the response: its `type`, and the members that say what it does."""
+        return [
+            {"type": d.get("type"), **{k: d[k] for k in DIRECTIVE_KEYS if k in d}}
+            for d in self._response.get("directives") or []
+            if isinstance(d, dict)
+        ]
+
+    @property
     def end_session(self) -> bool:
         """Whether the skill ended the session (anything but an explicit False ends it)."""
         return self._response.get("shouldEndSession") is not False
@@ -121,6 +134,7 @@ class Turn:
             "reprompt": self.reprompt,
             "card": self.card,
             "end_session": self.end_session,
+            "directives": self.directives,
         }
 
 
@@ -148,9 +162,15 @@ class Simulator:
     """Turns typed lines into Alexa request envelopes and sends them through the Lambda handler."""
 
     def __init__(
-        self, locale: str = "en-US", skill_id: str | None = None, user_id: str | None = None
+        self,
+        locale: str = "en-US",
+        skill_id: str | None = None,
+        user_id: str | None = None,
+        device: str = SPEAKER,
     ) -> None:
-        self.locale = locale
+        if device not in DEVICES:
+            raise SimulatorError(f"unknown device {device!r}; known: {', '.join(DEVICES)}")
+        self.locale, self.device = locale, device
         self.skill_id = skill_id or os.environ.get("SKILL_ID") or envelopes.DEFAULT_SKILL_ID
         self.user_id = user_id or DEFAULT_USER_ID
         self.session: Session | None = None
@@ -200,6 +220,15 @@ class Simulator:
             request, considered = self._intent_request(self.session, words)
         return Turn(line.strip(), self._send(request), closed, considered)
 
+    def touch(self, arguments: list[Any], token: str) -> Turn:
+        """A touch on the screen the skill sent: an APL UserEvent in the current session."""
+        if not self.session_open:
+            self.session = self._new_session()
+        assert self.session is not None
+        label = " ".join(str(a) for a in arguments if a not in ("", None))
+        request = envelopes.user_event(self.session, token, arguments)
+        return Turn(f"(touch: {label})", self._send(request))
+
     def end_session(self, reason: str = "USER_INITIATED") -> Exchange | None:
         """Close an open session with a SessionEndedRequest, as Alexa does; None if none is open."""
         if not self.session_open:
@@ -211,7 +240,9 @@ class Simulator:
 
     def _new_session(self) -> Session:
         """A new session for the same user and device as before."""
-        session = Session(skill_id=self.skill_id, locale=self.locale, user_id=self.user_id)
+        session = Session(
+            skill_id=self.skill_id, locale=self.locale, user_id=self.user_id, device=self.device
+        )
         if self.session is not None:
             session.device_id = self.session.device_id
         return session

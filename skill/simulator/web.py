@@ -1,6 +1,7 @@
 """The web simulator: the page in `static/` and a small JSON API over the terminal's `Simulator`.
 
-Routes: `GET /` (the page), `GET /api/locales`, `POST /api/turn`, `GET /api/replay?session=ID`,
+Routes: `GET /` (the page), `GET /api/locales`, `GET /api/devices`, `POST /api/turn`,
+`POST /api/event` (a touch on the screen preview), `GET /api/replay?session=ID`,
 `POST /api/replay` (run a replay file), `POST /api/evaluate?locale=L` (an NLU-evaluation CSV),
 `GET /audio/<locale>/<file>.mp3` (the committed clips, for voice out).
 """
@@ -18,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from skill.audio.local import Speaker, segments
 from skill.audio.manifest import default_audio_dir
 from skill.content import SUPPORTED_LOCALES, resolve_locale
+from skill.simulator.devices import DEVICES, SPEAKER, describe
 from skill.simulator.nlueval import AnnotationError, load_annotations, score
 from skill.simulator.replay import DEFAULT_LOCALE, Replay, ReplayError, command_error
 from skill.simulator.session import Exchange, Simulator, SimulatorError, Turn, nlu_for
@@ -31,6 +33,8 @@ MAX_REPLAY_LINES = 200
 MAX_SESSION_LINES = 500  # a session's recorded lines are bounded too
 MAX_CONSIDERED = 5  # like the utterance profiler, a few runners-up
 MAX_BODY_BYTES = 1024 * 1024
+MAX_EVENT_ARGUMENTS = 4
+MAX_TOKEN_CHARS = 200
 TERMINAL_ONLY = {
     ".json": "the page always shows the request and response JSON",
     ".record": "use Download replay instead",
@@ -145,10 +149,13 @@ def create_app(
     add_audio_route(app, audio_dir)
 
     def new_session(
-        locale: str, user: str | None, replay_skill_id: str | None = None
+        locale: str,
+        user: str | None,
+        replay_skill_id: str | None = None,
+        device: str = SPEAKER,
     ) -> tuple[str, WebSession]:
         try:
-            simulator = Simulator(locale, replay_skill_id or skill_id, user_id=user)
+            simulator = Simulator(locale, replay_skill_id or skill_id, user_id=user, device=device)
         except SimulatorError as exc:
             raise ApiError(400, str(exc)) from None
         return store.add(simulator)
@@ -186,6 +193,34 @@ def create_app(
     def api_locales() -> Response:
         return jsonify(locales=locales(), default=DEFAULT_LOCALE)
 
+    @app.get("/api/devices")
+    def api_devices() -> Response:
+        return jsonify(devices=[describe(name) for name in DEVICES], default=SPEAKER)
+
+    @app.post("/api/event")
+    def api_event() -> Response:
+        data = _json_body()
+        session_id, token = _field(data, "session", required=True), _field(data, "token")
+        arguments = data.get("arguments")
+        if not isinstance(arguments, list) or len(arguments) > MAX_EVENT_ARGUMENTS:
+            raise ApiError(400, f'"arguments" must be a list of at most {MAX_EVENT_ARGUMENTS}')
+        if not all(isinstance(a, str) and len(a) <= MAX_LINE_CHARS for a in arguments):
+            raise ApiError(400, '"arguments" must hold strings')
+        if token is not None and len(token) > MAX_TOKEN_CHARS:
+            raise ApiError(400, f'"token" is over {MAX_TOKEN_CHARS} characters')
+        assert session_id is not None
+        session = store.get(session_id)
+        if session is None:
+            raise ApiError(404, f"unknown or expired session {session_id[:40]!r}")
+        if session.simulator.device == SPEAKER:
+            raise ApiError(400, "a speaker has no screen to touch; pick a device with one")
+        with session.lock:
+            try:
+                turn = session.simulator.touch(arguments, token or "")
+            except SimulatorError as exc:
+                raise ApiError(422, str(exc)) from None
+        return jsonify(answer(session_id, turn, None, audio_dir))
+
     @app.post("/api/turn")
     def api_turn() -> Response:
         data = _json_body()
@@ -194,13 +229,15 @@ def create_app(
         if len(line) > MAX_LINE_CHARS:
             raise ApiError(400, f'"line" is over {MAX_LINE_CHARS} characters')
         locale, session_id = _field(data, "locale"), _field(data, "session")
-        user = _field(data, "user")
+        user, device = _field(data, "user"), _field(data, "device")
+        if device is not None and device not in DEVICES:
+            raise ApiError(400, f"unknown device {device!r}; known: {', '.join(DEVICES)}")
         if user is not None and not 0 < len(user) <= MAX_USER_CHARS:
             raise ApiError(400, f'"user" must be 1 to {MAX_USER_CHARS} characters')
         if locale is not None:
             _locale(locale)
         if session_id is None:
-            session_id, session = new_session(_locale(locale), user)
+            session_id, session = new_session(_locale(locale), user, device=device or SPEAKER)
         else:
             found = store.get(session_id)
             if found is None:
@@ -211,6 +248,8 @@ def create_app(
                 raise ApiError(400, f"the session is in {simulator.locale}; start a new one")
             if user is not None and simulator.session and user != simulator.session.user_id:
                 raise ApiError(400, "the session has another user; start a new one")
+            if device is not None and device != simulator.device:
+                raise ApiError(400, f"the session is on {simulator.device}; start a new one")
         return jsonify(say(session_id, session, line))
 
     @app.get("/api/replay")
