@@ -30,6 +30,11 @@ from skill.handlers.navigation import (
     StartOverIntentHandler,
     YesIntentHandler,
 )
+from skill.handlers.reminders import (
+    CancelReminderIntentHandler,
+    PermissionAnswerHandler,
+    SetReminderIntentHandler,
+)
 from skill.handlers.routine import GuidedStretchIntentHandler
 from skill.handlers.urgent import UrgentSymptomsIntentHandler
 
@@ -46,6 +51,9 @@ REQUEST_HANDLERS = (
     RiskGroupsIntentHandler,
     MedicineQuestionIntentHandler,
     GuidedStretchIntentHandler,
+    SetReminderIntentHandler,
+    CancelReminderIntentHandler,
+    PermissionAnswerHandler,
     MoreDetailIntentHandler,
     YesIntentHandler,
     NoIntentHandler,

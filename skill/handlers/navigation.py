@@ -11,6 +11,7 @@ from ask_sdk_model.ui import Reprompt, SimpleCard, SsmlOutputSpeech
 
 from skill.handlers.base import IntentHandler
 from skill.handlers.content import ask_which, speak_detail, speak_relief, speak_tip
+from skill.handlers.reminders import ask_time
 from skill.handlers.routine import routine_after, speak_routine
 from skill.responses import ask, content_of, state_of, tell
 from skill.state import State
@@ -57,6 +58,8 @@ class YesIntentHandler(IntentHandler):
             return speak_relief(handler_input)
         if state.question == "routine":
             return speak_routine(handler_input, routine_after(state.topic))
+        if state.question == "reminder":
+            return ask_time(handler_input)
         prompts = content.prompts
         return ask(
             handler_input,
