@@ -24,6 +24,7 @@ SUPPORTED_LOCALES = ("en-US", "en-CA", "en-GB", "en-AU", "en-IN", "es-US", "es-M
 EMERGENCY = "{emergency}"
 CARD_KEY = "card"  # card text, read rather than heard, gets the number as written
 _WORD = re.compile(r"[^\W_]+")
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
 
 CAUSE_IDS = ("FATIGUE", "COLD", "LOW_CALCIUM", "BLOOD_FLOW")
 TIP_IDS = ("FOOTWEAR", "BEDDING", "STRETCHING", "HYDRATION")
@@ -226,8 +227,11 @@ class Content:
         return self.prompts[key]
 
     def fill(self, key: str, **values: str) -> str:
-        """A template with its placeholders filled; unknown keys are a programming error."""
-        return self.templates[key].format(**values)
+        """A template with its placeholders filled; unknown keys are a programming error.
+
+        A value ending a sentence with its own period ("ten p.m.") takes the sentence's place.
+        """
+        return _DOUBLE_STOP.sub(".", self.templates[key].format(**values))
 
     def card_text(self, text: str) -> str:
         """Card text with the disclaimer that stands in every card."""

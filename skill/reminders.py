@@ -200,8 +200,20 @@ def _call(operation: str, call: Any, *args: Any, zone_lookup: bool = False) -> A
         raise _failure(operation, exc) from None
 
 
+def _sdk_workaround() -> None:
+    """ask-sdk-model (1.82.0 still) types AlertInfo's `spokenInfo` with a module that does not
+    exist, `...reminder_management.alert_info_spoken_info`, so `get_reminders` cannot read any
+    reminder (alexa/alexa-apis-for-python#4, open). That name is given the real module."""
+    import sys
+
+    from ask_sdk_model.services.reminder_management import spoken_info
+
+    sys.modules.setdefault(f"{spoken_info.__package__}.alert_info_spoken_info", spoken_info)
+
+
 def _ours(client: Any) -> list[str]:
     """The alert tokens of this skill's reminders for the user (the API lists only ours)."""
+    _sdk_workaround()
     listed = _call("get_reminders", client.get_reminders)
     alerts = getattr(listed, "alerts", None) or []
     return [a.alert_token for a in alerts if isinstance(getattr(a, "alert_token", None), str)]
