@@ -311,7 +311,9 @@ def _clock(data: Mapping[str, Any]) -> Clock:
         clock.spoken_format.format(**dict.fromkeys(CLOCK_FIELDS, ""))
         clock.written(23, 59)
     except (KeyError, IndexError, ValueError):
-        raise ContentError(f"clock: spoken may use {CLOCK_FIELDS}, written {WRITTEN_FIELDS}") from None
+        raise ContentError(
+            f"clock: spoken may use {CLOCK_FIELDS}, written {WRITTEN_FIELDS}"
+        ) from None
     return clock
 
 

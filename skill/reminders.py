@@ -158,7 +158,10 @@ def _classify(status: Any) -> Outcome:
 def _reachable(handler_input: HandlerInput) -> bool:
     """Whether the request carries what every API call needs: the endpoint and a token."""
     system = getattr(handler_input.request_envelope.context, "system", None)
-    token, endpoint = getattr(system, "api_access_token", None), getattr(system, "api_endpoint", None)
+    token, endpoint = (
+        getattr(system, "api_access_token", None),
+        getattr(system, "api_endpoint", None),
+    )
     return isinstance(token, str) and bool(token) and isinstance(endpoint, str) and bool(endpoint)
 
 
@@ -298,7 +301,7 @@ def set_daily(handler_input: HandlerInput, content: Content, time: ClockTime) ->
             except ServiceException as exc:
                 if exc.status_code != 404:  # deleted in the Alexa app meanwhile: create it anew
                     raise _failure("update_reminder", exc) from None
-            except Exception as exc:  # noqa: BLE001 - any other failure of the call
+            except Exception as exc:
                 raise _failure("update_reminder", exc) from None
             else:
                 for extra in existing[1:]:  # one reminder a user, should there ever be more
@@ -319,7 +322,7 @@ def _delete(client: Any, alert_token: str) -> None:
     except ServiceException as exc:
         if exc.status_code != 404:
             raise _failure("delete_reminder", exc) from None
-    except Exception as exc:  # noqa: BLE001 - any other failure of the call
+    except Exception as exc:
         raise _failure("delete_reminder", exc) from None
 
 

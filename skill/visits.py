@@ -3,8 +3,8 @@
 A record holds the first and last visit dates, the visit count, when a walk through the tips
 was left unfinished the last tip heard, and the date the nightly reminder was first offered
 (issue 19: offered once, so a no is final). Nothing else: no utterances, no health details, no
-device ids, nothing about the reminder itself. Storage trouble never breaks an answer: the user is treated as new and a warning
-is logged, naming the failure but never an id.
+device ids, nothing about the reminder itself. Storage trouble never breaks an answer: the user
+is treated as new and a warning is logged, naming the failure but never an id.
 """
 
 from __future__ import annotations
@@ -67,7 +67,9 @@ class Visitor:
             offered = date.fromisoformat(offered) if offered is not None else None
         except (TypeError, ValueError):
             raise CorruptRecord("bad offer date") from None
-        return cls(first_visit=first, last_visit=last, visits=visits, tip=tip, reminder_offered=offered)
+        return cls(
+            first_visit=first, last_visit=last, visits=visits, tip=tip, reminder_offered=offered
+        )
 
     def to_attributes(self) -> dict[str, Any]:
         """The record as stored."""

@@ -152,7 +152,9 @@ class SetReminderIntentHandler(IntentHandler):
             return ask_time(handler_input)
         time = ClockTime.parse(heard)
         if time is None:  # "EV" (evening) and the like: a time of day, not a time on the clock
-            return ask_time(handler_input, [content_of(handler_input).prompts["reminder_not_a_time"]])
+            return ask_time(
+                handler_input, [content_of(handler_input).prompts["reminder_not_a_time"]]
+            )
         if not reminders.granted(handler_input):
             return ask_permission(handler_input, "set", time)
         return perform(handler_input, "set", time)

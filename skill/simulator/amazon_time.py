@@ -19,9 +19,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from skill.simulator.templates import expand
+
+if TYPE_CHECKING:
+    from skill.simulator.nlu import NLU, Parse
 
 DATA_DIR = Path(__file__).parent
 SLOT_TYPE = "AMAZON.TIME"
@@ -70,7 +73,9 @@ class TimeWords:
     def __init__(self, data: Mapping[str, Any]) -> None:
         numbers = self._numbers(data)
         zero_values = {  # "oh five": a single digit after "oh"
-            f"{z} {u}": v for z in data.get("zero_words", []) for v, u in enumerate(data["units"][1:], 1)
+            f"{z} {u}": v
+            for z in data.get("zero_words", [])
+            for v, u in enumerate(data["units"][1:], 1)
         }
         self.values: dict[str, int] = {**numbers, **zero_values}
         groups = {
@@ -91,7 +96,13 @@ class TimeWords:
         }
         part = f"(?: (?P<part>{_alternation(self._parts)}))?"
         self._shapes = [
-            _Shape(self._compile(phrase, part), s.get("minute"), s.get("shift", 0), s.get("bare", False), i)
+            _Shape(
+                self._compile(phrase, part),
+                s.get("minute"),
+                s.get("shift", 0),
+                s.get("bare", False),
+                i,
+            )
             for i, s in enumerate(data["shapes"])
             for phrase in expand(s["say"])
         ]
@@ -218,3 +229,24 @@ def find(text: str, language: str, *, answer: bool = False) -> TimeMatch | None:
 def without(text: str, match: TimeMatch) -> str:
     """The text with the time taken out, for the words around it."""
     return " ".join(f"{text[: match.start]} {text[match.end :]}".split())
+
+
+def understand(nlu: NLU, text: str) -> tuple[Parse, list[tuple[str, float]]]:
+    """What Alexa would make of `text`, with AMAZON.TIME slots filled ("22:00").
+
+    When a time is said and the intent the other words point to takes an AMAZON.TIME slot, the
+    slot holds the time; otherwise the time's words meant something else, and every word is read.
+    """
+    from skill.simulator.nlu import Parse, SlotMatch
+    from skill.simulator.session import normalise
+
+    takes_time = any(t == SLOT_TYPE for slots in nlu.intent_slots.values() for t in slots.values())
+    words = normalise(text)
+    time = find(words, nlu.lang.code) if takes_time else None
+    if time is not None:
+        parse, considered = nlu.ranked(without(words, time), (SLOT_TYPE,))
+        names = [n for n, t in nlu.slot_types(parse.intent).items() if t == SLOT_TYPE]
+        if names:
+            filled = {name: SlotMatch(name, SLOT_TYPE, time.value) for name in names}
+            return Parse(parse.intent, {**parse.slots, **filled}, parse.score), considered
+    return nlu.ranked(text)

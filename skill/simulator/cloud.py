@@ -195,10 +195,14 @@ def _check_reminder(body: Any, now: dt.datetime) -> None:
         if not isinstance(spoken.get("locale"), str):
             raise _BadRequest("INVALID_ALERT_INFO", "each text names its locale")
     push = body.get("pushNotification")
-    if push is not None and (not isinstance(push, dict) or push.get("status") not in (
-        "ENABLED",
-        "DISABLED",
-    )):
+    if push is not None and (
+        not isinstance(push, dict)
+        or push.get("status")
+        not in (
+            "ENABLED",
+            "DISABLED",
+        )
+    ):
         raise _BadRequest("INVALID_PUSH_NOTIFICATION", "pushNotification.status")
 
 
@@ -223,13 +227,13 @@ class CloudStandIn:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
             def _serve(self) -> None:
                 standin._serve(self)
 
-            do_GET = do_POST = do_PUT = do_DELETE = _serve  # noqa: N815
+            do_GET = do_POST = do_PUT = do_DELETE = _serve
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
@@ -286,7 +290,12 @@ class CloudStandIn:
             )
             content = reminder["alertInfo"]["spokenInfo"]["content"]
             rows.append(
-                {"id": reminder["alertToken"], "time": when, "recurrence": rule, "text": content[0]["text"]}
+                {
+                    "id": reminder["alertToken"],
+                    "time": when,
+                    "recurrence": rule,
+                    "text": content[0]["text"],
+                }
             )
         return rows
 
@@ -356,9 +365,7 @@ class CloudStandIn:
         if data:
             handler.wfile.write(data)
 
-    def _route(
-        self, method: str, path: str, token: str, known: bool, body: Any
-    ) -> tuple[int, Any]:
+    def _route(self, method: str, path: str, token: str, known: bool, body: Any) -> tuple[int, Any]:
         if not known:
             return 401, {"code": "UNAUTHORIZED", "message": "the access token is not valid"}
         zone = TIME_ZONE.match(path)
