@@ -255,7 +255,12 @@ class Simulator:
         session.permissions = envelopes.granted_permissions(*scopes) if scopes else None
 
     def say(self, line: str) -> Turn:
-        """Send what a user said; words Alexa cannot make out go to the NLU and fall back."""
+        """Send what a user said; words Alexa cannot make out go to the NLU and fall back.
+
+        `.accept` and `.deny` answer a permission request the skill made (answer_permission).
+        """
+        if line.strip() in PERMISSION_ANSWERS:
+            return self.answer_permission(PERMISSION_ANSWERS[line.strip()], line.strip())
         words = re.sub(r"^(?:(?:hey|oye) )?alexa\b ?", "", normalise(line))
         invocation = self._launch.fullmatch(words) or self._ask.fullmatch(words)
         if invocation is None and self.awaiting_permission:
