@@ -20,7 +20,15 @@ from skill.audio.manifest import default_audio_dir
 from skill.content import SUPPORTED_LOCALES, resolve_locale
 from skill.simulator.nlueval import AnnotationError, load_annotations, score
 from skill.simulator.replay import DEFAULT_LOCALE, Replay, ReplayError, command_error
-from skill.simulator.session import Exchange, Simulator, SimulatorError, Turn, nlu_for
+from skill.simulator.session import (
+    GRANTS,
+    PERMISSION_ANSWERS,
+    Exchange,
+    Simulator,
+    SimulatorError,
+    Turn,
+    nlu_for,
+)
 from skill.simulator.websessions import SessionStore, WebSession
 from skill.webaudio import add_audio_route
 
@@ -81,8 +89,14 @@ def considered(turn: Turn) -> list[dict[str, Any]]:
     return ranked[:MAX_CONSIDERED]
 
 
-def answer(session_id: str, turn: Turn | None, closed: Exchange | None, audio_dir: Path) -> dict:
-    """The API's answer for one line."""
+def answer(
+    session_id: str,
+    turn: Turn | None,
+    closed: Exchange | None,
+    audio_dir: Path,
+    grants: list[str] | None = None,
+) -> dict:
+    """The API's answer for one line; `grants`: the permissions the user now has."""
     if turn is None:
         exchange = closed
         body: dict[str, Any] = {"session": session_id, "turn": None, "considered": []}
@@ -93,6 +107,7 @@ def answer(session_id: str, turn: Turn | None, closed: Exchange | None, audio_di
         body["voice"] = voice(turn.ssml, turn.exchange.request["request"]["locale"], audio_dir)
     body["request"] = exchange.request if exchange else None
     body["response"] = exchange.response if exchange else None
+    body["grants"] = grants or []
     return body
 
 
@@ -119,6 +134,19 @@ def _field(data: dict[str, Any], name: str, *, required: bool = False) -> str | 
     return value
 
 
+def _grants(data: dict[str, Any]) -> list[str] | None:
+    """The permissions the page's switches give (None when the body says nothing), or a 400."""
+    value = data.get("grant")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ApiError(400, '"grant" must be a list of permission names')
+    unknown = sorted(set(value) - set(GRANTS))
+    if unknown:
+        raise ApiError(400, f"unknown permission {unknown[0][:40]!r}; known: {', '.join(GRANTS)}")
+    return sorted(set(value))
+
+
 def _locale(value: str | None) -> str:
     """A known locale (default en-US), or a 400 naming the known ones."""
     known = locales()
@@ -138,9 +166,16 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     add_audio_route(app, audio_dir)
 
-    def new_session(locale: str, user: str | None, replay_skill_id: str | None = None) -> tuple:
+    def new_session(
+        locale: str,
+        user: str | None,
+        replay_skill_id: str | None = None,
+        grants: list[str] | None = None,
+    ) -> tuple:
         try:
-            simulator = Simulator(locale, replay_skill_id or skill_id, user_id=user)
+            simulator = Simulator(
+                locale, replay_skill_id or skill_id, user_id=user, grants=grants or ()
+            )
         except SimulatorError as exc:
             raise ApiError(400, str(exc)) from None
         return store.add(simulator)
@@ -158,17 +193,22 @@ def create_app(
                     400, problem or f"{name} only works in the terminal: " + TERMINAL_ONLY[name]
                 )
         with session.lock:
+            if text in PERMISSION_ANSWERS and not session.simulator.awaiting_permission:
+                raise ApiError(400, f"{text}: the skill has not asked for a permission to answer")
             if len(session.lines) >= MAX_SESSION_LINES:
                 raise ApiError(400, f"a session holds {MAX_SESSION_LINES} lines; start a new one")
             try:
+                grants = sorted(session.simulator.grants)
                 if text == ".new":
                     session.lines.append(text)
-                    return answer(session_id, None, session.simulator.end_session(), audio_dir)
+                    closed = session.simulator.end_session()
+                    return answer(session_id, None, closed, audio_dir, grants)
                 turn = session.simulator.say(text)
             except SimulatorError as exc:
                 raise ApiError(422, str(exc)) from None
             session.lines.append(text)
-        return answer(session_id, turn, None, audio_dir)
+            grants = sorted(session.simulator.grants)  # .accept grants for the rest of the run
+        return answer(session_id, turn, None, audio_dir, grants)
 
     @app.get("/")
     def index() -> Response:
@@ -191,8 +231,9 @@ def create_app(
             raise ApiError(400, f'"user" must be 1 to {MAX_USER_CHARS} characters')
         if locale is not None:
             _locale(locale)
+        grants = _grants(data)
         if session_id is None:
-            session_id, session = new_session(_locale(locale), user)
+            session_id, session = new_session(_locale(locale), user, grants=grants)
         else:
             found = store.get(session_id)
             if found is None:
@@ -203,6 +244,10 @@ def create_app(
                 raise ApiError(400, f"the session is in {simulator.locale}; start a new one")
             if user is not None and simulator.session and user != simulator.session.user_id:
                 raise ApiError(400, "the session has another user; start a new one")
+            if grants is not None:
+                with session.lock:
+                    for name in GRANTS:
+                        simulator.grant(name, name in grants)
         return jsonify(say(session_id, session, line))
 
     @app.get("/api/replay")
