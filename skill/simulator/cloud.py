@@ -151,6 +151,16 @@ def _make_certificates(folder: Path) -> tuple[Path, Path, Path]:
     return ca_path, cert_path, key_path
 
 
+def _error_code(path: str, status: int) -> str:
+    """The `code` of an error body: the Settings API's codes are an enumeration (the SDK's
+    ups.ErrorCode); the Reminders API's are words such as UNAUTHORIZED."""
+    if path.startswith("/v2/devices"):
+        return "INVALID_TOKEN" if status in (401, 403) else "UNKNOWN_ERROR"
+    return {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 429: "TOO_MANY_REQUESTS"}.get(
+        status, "INTERNAL_SERVER_ERROR" if status >= 500 else "INVALID_REQUEST"
+    )
+
+
 class _BadRequest(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -349,7 +359,7 @@ class CloudStandIn:
                 time.sleep(fault.hang)
             text = fault.body
             if text is None:
-                text = json.dumps({"code": f"HTTP_{fault.status}", "message": "scripted failure"})
+                text = json.dumps({"code": _error_code(path, fault.status), "message": "scripted"})
             return self._send(handler, fault.status, text)
         status, answer = self._route(method, path, token, known, body)
         self._send(handler, status, None if answer is None else json.dumps(answer))
@@ -367,7 +377,7 @@ class CloudStandIn:
 
     def _route(self, method: str, path: str, token: str, known: bool, body: Any) -> tuple[int, Any]:
         if not known:
-            return 401, {"code": "UNAUTHORIZED", "message": "the access token is not valid"}
+            return 401, {"code": _error_code(path, 401), "message": "the access token is not valid"}
         zone = TIME_ZONE.match(path)
         if zone and method == "GET":
             with self._lock:
