@@ -247,7 +247,7 @@ def test_without_a_time_the_skill_asks_for_one(cloud: CloudStandIn, skill: Any) 
         },
     }
     assert turn.speech == "What time should I remind you?" and not turn.ends
-    assert turn.reprompt == "Say a time in the evening, such as nine thirty p.m."
+    assert turn.reprompt == "What time should I remind you, for example nine thirty p.m.?"
     assert cloud.calls == []
 
 
