@@ -44,12 +44,13 @@ class State:
         valid_topic = (
             isinstance(topic, list)
             and len(topic) == 2
+            and all(isinstance(part, str) for part in topic)  # a list is not hashable
             and topic[0] in _KINDS
             and topic[1] in _KINDS[topic[0]]
         )
         valid_index = type(tip_index) is int and 0 <= tip_index < len(TIP_IDS)
         return cls(
-            question=question if question in QUESTIONS else None,
+            question=question if isinstance(question, str) and question in QUESTIONS else None,
             topic=(topic[0], topic[1]) if valid_topic else None,
             tip_index=tip_index if valid_index else None,
         )
