@@ -30,6 +30,11 @@ from skill.handlers.navigation import (
     StartOverIntentHandler,
     YesIntentHandler,
 )
+from skill.handlers.reminders import (
+    CancelReminderIntentHandler,
+    PermissionAnswerHandler,
+    SetReminderIntentHandler,
+)
 from skill.handlers.routine import GuidedStretchIntentHandler
 from skill.handlers.screens import ScreenEventHandler
 from skill.handlers.urgent import UrgentSymptomsIntentHandler
@@ -47,6 +52,9 @@ REQUEST_HANDLERS = (
     RiskGroupsIntentHandler,
     MedicineQuestionIntentHandler,
     GuidedStretchIntentHandler,
+    SetReminderIntentHandler,
+    CancelReminderIntentHandler,
+    PermissionAnswerHandler,
     MoreDetailIntentHandler,
     YesIntentHandler,
     NoIntentHandler,

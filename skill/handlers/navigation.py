@@ -18,6 +18,7 @@ from skill.handlers.content import (
     speak_summary,
     speak_tip,
 )
+from skill.handlers.reminders import ask_time
 from skill.handlers.routine import routine_after, speak_routine
 from skill.responses import ask, content_of, has_screen, session_attributes, state_of, tell
 from skill.state import State
@@ -77,6 +78,8 @@ class YesIntentHandler(IntentHandler):
             return speak_relief(handler_input)
         if state.question == "routine":
             return speak_routine(handler_input, routine_after(state.topic))
+        if state.question == "reminder":
+            return ask_time(handler_input)
         prompts = content.prompts
         return ask(
             handler_input,

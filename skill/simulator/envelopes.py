@@ -34,6 +34,11 @@ class Session:
     new: bool = True
     ended: bool = False
     device: str = SPEAKER  # a name in skill.simulator.devices.DEVICES
+    # Where the skill calls Alexa's APIs, with what token, and the user's permissions (for
+    # example the reminders scope GRANTED with a consent token); see `granted_permissions`.
+    api_endpoint: str = "https://api.amazonalexa.com"
+    api_access_token: str | None = None
+    permissions: dict[str, Any] | None = None
 
     def update(self, response_envelope: dict[str, Any]) -> None:
         """Carry the response's session attributes and note whether the session ended."""
@@ -46,11 +51,29 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def granted_permissions(*scopes: str) -> dict[str, Any]:
+    """`user.permissions` as Alexa sends it when the user granted these scopes."""
+    return {
+        "consentToken": f"amzn1.ask.consent.{uuid.uuid4().hex}",
+        "scopes": {scope: {"status": "GRANTED"} for scope in scopes},
+    }
+
+
 def _envelope(session: Session, request: dict[str, Any]) -> dict[str, Any]:
     application = {"applicationId": session.skill_id}
-    user = {"userId": session.user_id}
+    user: dict[str, Any] = {"userId": session.user_id}
+    if session.permissions is not None:
+        user["permissions"] = session.permissions
     screen = DEVICES[session.device]
     interfaces = screen.supported_interfaces() if screen is not None else {}
+    system: dict[str, Any] = {
+        "application": application,
+        "user": user,
+        "device": {"deviceId": session.device_id, "supportedInterfaces": interfaces},
+        "apiEndpoint": session.api_endpoint,
+    }
+    if session.api_access_token is not None:
+        system["apiAccessToken"] = session.api_access_token
     envelope: dict[str, Any] = {
         "version": "1.0",
         "session": {
@@ -60,14 +83,7 @@ def _envelope(session: Session, request: dict[str, Any]) -> dict[str, Any]:
             "attributes": dict(session.attributes),
             "user": user,
         },
-        "context": {
-            "System": {
-                "application": application,
-                "user": user,
-                "device": {"deviceId": session.device_id, "supportedInterfaces": interfaces},
-                "apiEndpoint": "https://api.amazonalexa.com",
-            }
-        },
+        "context": {"System": system},
         "request": {
             "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
             "timestamp": _now(),
@@ -112,8 +128,12 @@ def intent(
     name: str,
     slots: dict[str, Slot] | None = None,
     slot_types: dict[str, str] | None = None,
+    dialog_state: str = "COMPLETED",
 ) -> dict[str, Any]:
-    """An IntentRequest; slots with a type in `slot_types` carry entity resolution like Alexa's."""
+    """An IntentRequest; slots with a type in `slot_types` carry entity resolution like Alexa's.
+
+    `dialog_state` IN_PROGRESS: the answer to a Dialog directive (an elicited slot).
+    """
     slot_types = slot_types or {}
     slot_json = {
         slot_name: _slot_json(session.skill_id, slot_name, slot_types.get(slot_name), slot)
@@ -122,7 +142,31 @@ def intent(
     body: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
     if slot_json:
         body["slots"] = slot_json
-    return _envelope(session, {"type": "IntentRequest", "dialogState": "COMPLETED", "intent": body})
+    return _envelope(
+        session, {"type": "IntentRequest", "dialogState": dialog_state, "intent": body}
+    )
+
+
+def connections_response(
+    session: Session,
+    name: str,
+    status: str | None,
+    token: str | None,
+    *,
+    code: str = "200",
+    payload: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Alexa's answer to a Connections.SendRequest, such as AskFor: `status` ACCEPTED, DENIED
+    or NOT_ANSWERED; `code` other than 200 when Alexa could not carry the request out."""
+    answer: dict[str, Any] = {
+        "type": "Connections.Response",
+        "status": {"code": code, "message": "OK" if code == "200" else "Error"},
+        "name": name,
+        "payload": payload if payload is not None else {"status": status},
+    }
+    if token is not None:
+        answer["token"] = token
+    return _envelope(session, answer)
 
 
 def user_event(session: Session, token: str, arguments: list[Any]) -> dict[str, Any]:

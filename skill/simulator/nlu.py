@@ -107,6 +107,14 @@ class NLU:
                     ws = words(phrase)
                     self._vocab.update(ws)
                     self._values.setdefault(tuple(stem(w) for w in ws), target)
+        # Custom slot types: unknown words may be heard as their values. A built-in type's
+        # values (AMAZON.TIME) are resolved by the caller and passed in as `heard_types`.
+        self._custom_types = frozenset(
+            t
+            for slots in self.intent_slots.values()
+            for t in slots.values()
+            if not t.startswith("AMAZON.")
+        )
         self._max_value_len = max((len(k) for k in self._values), default=0)
         self._value_starts = {k[0] for k in self._values}
 
@@ -170,13 +178,20 @@ class NLU:
         """Understand one utterance."""
         return self.ranked(text)[0]
 
-    def ranked(self, text: str) -> tuple[Parse, list[tuple[str, float]]]:
-        """Understand one utterance; also every intent considered, with its score, best first."""
+    def ranked(
+        self, text: str, heard_types: Iterable[str] = ()
+    ) -> tuple[Parse, list[tuple[str, float]]]:
+        """Understand one utterance; also every intent considered, with its score, best first.
+
+        `heard_types`: built-in slot types (AMAZON.TIME) whose words the caller took out of
+        `text` and resolves itself; each counts as that type's placeholder, as in the samples.
+        """
         considered: dict[str, float] = {}
         heard = [w for w in self.lang.words(text) if not w.startswith("{")]
         ws = [self._speller.correct(w) for w in heard]
         stems = [self.lang.stem(w) for w in ws]
         spotted, tokens = self._spot_values(ws, stems)
+        tokens += [f"{{{slot_type}}}" for slot_type in heard_types]
         if not tokens:
             return Parse(FALLBACK), []
         candidates = [(tokens, spotted, 1.0)]
@@ -271,7 +286,7 @@ class NLU:
         takers = [i for i, slots in self.intent_slots.items() if heard_type in slots.values()]
         if len(takers) != 1:
             return
-        for other in sorted({t for slots in self.intent_slots.values() for t in slots.values()}):
+        for other in sorted(self._custom_types):
             if other == heard_type:
                 continue
             variant = [f"{{{other}}}" if t == f"{{{heard_type}}}" else t for t in tokens]
@@ -287,7 +302,7 @@ class NLU:
         """Variants reading a run of unknown words as an unresolved value of a slot type."""
         if len(ws) != len(tokens):
             return
-        slot_types = sorted({t for slots in self.intent_slots.values() for t in slots.values()})
+        slot_types = sorted(self._custom_types)
         i = 0
         while i < len(tokens):
             j = i

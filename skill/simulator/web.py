@@ -22,7 +22,15 @@ from skill.content import SUPPORTED_LOCALES, resolve_locale
 from skill.simulator.devices import DEVICES, SPEAKER, describe
 from skill.simulator.nlueval import AnnotationError, load_annotations, score
 from skill.simulator.replay import DEFAULT_LOCALE, Replay, ReplayError, command_error
-from skill.simulator.session import Exchange, Simulator, SimulatorError, Turn, nlu_for
+from skill.simulator.session import (
+    GRANTS,
+    PERMISSION_ANSWERS,
+    Exchange,
+    Simulator,
+    SimulatorError,
+    Turn,
+    nlu_for,
+)
 from skill.simulator.websessions import SessionStore, WebSession
 from skill.webaudio import add_audio_route
 
@@ -90,9 +98,13 @@ def considered(turn: Turn) -> list[dict[str, Any]]:
 
 
 def answer(
-    session_id: str, turn: Turn | None, closed: Exchange | None, audio_dir: Path
+    session_id: str,
+    turn: Turn | None,
+    closed: Exchange | None,
+    audio_dir: Path,
+    grants: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The API's answer for one line."""
+    """The API's answer for one line; `grants`: the permissions the user now has."""
     if turn is None:
         exchange = closed
         body: dict[str, Any] = {"session": session_id, "turn": None, "considered": []}
@@ -103,6 +115,7 @@ def answer(
         body["voice"] = voice(turn.ssml, turn.exchange.request["request"]["locale"], audio_dir)
     body["request"] = exchange.request if exchange else None
     body["response"] = exchange.response if exchange else None
+    body["grants"] = grants or []
     return body
 
 
@@ -129,6 +142,19 @@ def _field(data: dict[str, Any], name: str, *, required: bool = False) -> str | 
     return value
 
 
+def _grants(data: dict[str, Any]) -> list[str] | None:
+    """The permissions the page's switches give (None when the body says nothing), or a 400."""
+    value = data.get("grant")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ApiError(400, '"grant" must be a list of permission names')
+    unknown = sorted(set(value) - set(GRANTS))
+    if unknown:
+        raise ApiError(400, f"unknown permission {unknown[0][:40]!r}; known: {', '.join(GRANTS)}")
+    return sorted(set(value))
+
+
 def _locale(value: str | None) -> str:
     """A known locale (default en-US), or a 400 naming the known ones."""
     known = locales()
@@ -153,9 +179,16 @@ def create_app(
         user: str | None,
         replay_skill_id: str | None = None,
         device: str = SPEAKER,
+        grants: list[str] | None = None,
     ) -> tuple[str, WebSession]:
         try:
-            simulator = Simulator(locale, replay_skill_id or skill_id, user_id=user, device=device)
+            simulator = Simulator(
+                locale,
+                replay_skill_id or skill_id,
+                user_id=user,
+                device=device,
+                grants=grants or (),
+            )
         except SimulatorError as exc:
             raise ApiError(400, str(exc)) from None
         return store.add(simulator)
@@ -173,17 +206,22 @@ def create_app(
                     400, problem or f"{name} only works in the terminal: " + TERMINAL_ONLY[name]
                 )
         with session.lock:
+            if text in PERMISSION_ANSWERS and not session.simulator.awaiting_permission:
+                raise ApiError(400, f"{text}: the skill has not asked for a permission to answer")
             if len(session.lines) >= MAX_SESSION_LINES:
                 raise ApiError(400, f"a session holds {MAX_SESSION_LINES} lines; start a new one")
             try:
+                grants = sorted(session.simulator.grants)
                 if text == ".new":
                     session.lines.append(text)
-                    return answer(session_id, None, session.simulator.end_session(), audio_dir)
+                    closed = session.simulator.end_session()
+                    return answer(session_id, None, closed, audio_dir, grants)
                 turn = session.simulator.say(text)
             except SimulatorError as exc:
                 raise ApiError(422, str(exc)) from None
             session.lines.append(text)
-        return answer(session_id, turn, None, audio_dir)
+            grants = sorted(session.simulator.grants)  # .accept grants for the rest of the run
+        return answer(session_id, turn, None, audio_dir, grants)
 
     @app.get("/")
     def index() -> Response:
@@ -236,8 +274,11 @@ def create_app(
             raise ApiError(400, f'"user" must be 1 to {MAX_USER_CHARS} characters')
         if locale is not None:
             _locale(locale)
+        grants = _grants(data)
         if session_id is None:
-            session_id, session = new_session(_locale(locale), user, device=device or SPEAKER)
+            session_id, session = new_session(
+                _locale(locale), user, device=device or SPEAKER, grants=grants
+            )
         else:
             found = store.get(session_id)
             if found is None:
@@ -250,6 +291,10 @@ def create_app(
                 raise ApiError(400, "the session has another user; start a new one")
             if device is not None and device != simulator.device:
                 raise ApiError(400, f"the session is on {simulator.device}; start a new one")
+            if grants is not None:
+                with session.lock:
+                    for name in GRANTS:
+                        simulator.grant(name, name in grants)
         return jsonify(say(session_id, session, line))
 
     @app.get("/api/replay")

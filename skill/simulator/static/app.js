@@ -33,7 +33,8 @@ async function api(path, options = {}) {
 
 async function say(line) {
   showError("");
-  const body = { line, locale: $("locale").value, session: state.session, device: $("device").value };
+  const body = { line, locale: $("locale").value, session: state.session, device: $("device").value,
+    grant: $("grant-reminders").checked ? ["reminders"] : [] };
   const user = $("user").value.trim();
   if (user) body.user = user;
   try {
@@ -44,13 +45,30 @@ async function say(line) {
     });
     state.session = result.session;
     updateReplayLink();
+    $("grant-reminders").checked = (result.grants || []).includes("reminders");
     if (result.turn) addTurn(result); else addDivider("new session");
+    showPermissionAsk(result.turn);
     return result;
   } catch (error) {
     showError(error.message);
     if (/unknown or expired session/.test(error.message)) state.session = null;
     return null;
   }
+}
+
+// Alexa's permission question, while the skill waits for its answer (Connections.SendRequest).
+function asksPermission(turn) {
+  return Boolean(turn) && (turn.directives || []).some((d) => d.type === "Connections.SendRequest");
+}
+
+function showPermissionAsk(turn) {
+  $("permission-ask").hidden = !asksPermission(turn);
+}
+
+function showReminders(reminders) {
+  const rows = (reminders || []).map((r) => el("li", { testid: "reminder" },
+    el("strong", {}, r.time), ` every day (${r.recurrence}): ${r.text}`));
+  $("reminders").replaceChildren(...(rows.length ? rows : [el("li", { class: "muted" }, "none")]));
 }
 
 function addDivider(text) {
@@ -66,7 +84,8 @@ function addTurn(result) {
   const alexa = el("div", { class: "alexa" },
     el("div", { class: "meta" },
       el("span", { testid: "turn-intent" }, heard),
-      el("span", {}, turn.end_session ? "session ended" : "listening"),
+      el("span", {}, asksPermission(turn) ? "Alexa asks for permission"
+        : turn.end_session ? "session ended" : "listening"),
       show),
     el("div", { testid: "turn-speech" }, turn.speech || "(silence)"));
   const card = el("div", { testid: "turn-card", class: turn.card ? "card" : "" });
@@ -77,6 +96,7 @@ function addTurn(result) {
   item.scrollIntoView({ block: "nearest" });
   select(index);
   showScreen(result);
+  showReminders(turn.reminders);
   speak(result.voice || [], result.request.request.locale);
 }
 
@@ -87,7 +107,8 @@ function select(index) {
   $("empty").hidden = true;
   $("details").hidden = false;
   $("d-intent").textContent = turn.intent || turn.request_type;
-  $("d-session").textContent = turn.end_session ? "ended" : "open, listening";
+  $("d-session").textContent = asksPermission(turn) ? "paused: Alexa asks, then resumes it"
+    : turn.end_session ? "ended" : "open, listening";
   const slots = (request.request.intent && request.request.intent.slots) || {};
   const slotRows = Object.values(slots).filter((s) => s.value != null).map((slot) => {
     const authority = ((slot.resolutions || {}).resolutionsPerAuthority || [])[0] || {};
@@ -100,6 +121,9 @@ function select(index) {
     el("td", {}, c.score == null ? "—" : c.score.toFixed(3))));
   $("d-considered").replaceChildren(...(considered.length ? considered
     : [el("tr", {}, el("td", { colspan: "2" }, "none (no language understanding for this request)"))]));
+  const directives = (turn.directives || []).map((d) => el("li", {},
+    [d.type, d.name].filter(Boolean).join(" ")));
+  $("d-directives").replaceChildren(...(directives.length ? directives : [el("li", {}, "none")]));
   $("d-speech").textContent = turn.speech || "(silence)";
   $("d-ssml").textContent = turn.ssml || "";
   $("d-reprompt").textContent = turn.reprompt || "none";
@@ -299,6 +323,7 @@ function updateReplayLink() {
 function resetConversation(note) {
   stopSpeaking();
   state.session = null;
+  showPermissionAsk(null);
   updateReplayLink();
   if (note) addDivider(note);
 }
@@ -314,6 +339,9 @@ async function playReplay(file) {
     for (const turn of result.turns) {
       if (turn.turn) addTurn(turn); else addDivider("new session");
     }
+    const last = result.turns[result.turns.length - 1];
+    showPermissionAsk(last && last.turn);
+    if (last) $("grant-reminders").checked = (last.grants || []).includes("reminders");
   } catch (error) {
     showError(`Replay: ${error.message}`);
   }
@@ -387,6 +415,8 @@ async function start() {
     input.focus();
   });
   $("mute").addEventListener("change", () => { if ($("mute").checked) stopSpeaking(); });
+  $("permission-accept").addEventListener("click", () => say(".accept"));
+  $("permission-deny").addEventListener("click", () => say(".deny"));
   $("replay-file").addEventListener("change", (event) => {
     if (event.target.files[0]) playReplay(event.target.files[0]);
     event.target.value = "";
