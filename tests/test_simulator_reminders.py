@@ -25,7 +25,8 @@ from skill.simulator.web import create_app
 
 pytestmark = pytest.mark.integration  # the Reminders and Settings stand-in over loopback HTTPS
 
-ASK_FOR = {"type": "Connections.SendRequest", "name": "AskFor"}
+# The AskFor row of `directives`: its type and name (and the token the skill chose).
+ASK_FOR = {"type": "Connections.SendRequest", "name": "AskFor", "token": "stretch-reminder"}
 P = load_content("en-US").prompts
 
 
