@@ -79,7 +79,8 @@ class ExactMatcher:
                     self.table.setdefault(" ".join(words(sample)), Parse(intent["name"]))
                     continue
                 slot = names[0]
-                for phrase, value_id, value_name in values[slot_types[slot]]:
+                # A built-in slot type (AMAZON.TIME) has no values to spell out: no exact match.
+                for phrase, value_id, value_name in values.get(slot_types[slot], []):
                     text = " ".join(words(sample.replace(f"{{{slot}}}", phrase)))
                     match = SlotMatch(slot, slot_types[slot], phrase, value_id, value_name)
                     self.table.setdefault(text, Parse(intent["name"], {slot: match}, 1.0))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -24,6 +24,7 @@ SUPPORTED_LOCALES = ("en-US", "en-CA", "en-GB", "en-AU", "en-IN", "es-US", "es-M
 EMERGENCY = "{emergency}"
 CARD_KEY = "card"  # card text, read rather than heard, gets the number as written
 _WORD = re.compile(r"[^\W_]+")
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
 
 CAUSE_IDS = ("FATIGUE", "COLD", "LOW_CALCIUM", "BLOOD_FLOW")
 TIP_IDS = ("FOOTWEAR", "BEDDING", "STRETCHING", "HYDRATION")
@@ -61,6 +62,8 @@ PROMPT_KEYS = (
     "tip_next_hint",
     "first_tip",
     "last_tip",
+    "first_cause",
+    "last_cause",
     "offer_relief",
     "offer_more",
     "what_more",
@@ -79,9 +82,61 @@ PROMPT_KEYS = (
     "emergency",
     "urgent_legs",
     "error",
+    "screen_stale",
+    # The nightly stretch reminder (issue 19): the offer, asking the time, and every outcome.
+    "offer_reminder",
+    "reminder_ask_time",
+    "reminder_time_hint",
+    "reminder_not_a_time",
+    "reminder_cancelled",
+    "reminder_none",
+    "reminder_cancel_no_permission",
+    "permission_denied",
+    "permission_not_answered",
+    "permission_card",
+    "permission_unexpected",
+    "reminder_no_time_zone",
+    "reminder_busy",
+    "reminder_unavailable",
+    "reminder_refused",
 )
 # Prompts with a `{placeholder}`, filled at run time (so never pre-rendered as clips).
-TEMPLATE_FIELDS = {"resume_tip": ("tip",), "remedy_named": ("remedy",)}
+TEMPLATE_FIELDS = {
+    "resume_tip": ("tip",),
+    "remedy_named": ("remedy",),
+    "reminder_set": ("time",),
+    "reminder_moved": ("time",),
+    "reminder_card": ("time",),
+}
+CLOCK_FIELDS = ("hour", "minutes", "day_part")  # what `[clock] spoken` may use
+WRITTEN_FIELDS = ("hour", "hour12", "minute", "half")  # and `[clock] written`
+REMINDER_TEXT_CHARS = 140  # a conservative bound for the reminder's own text (docs/reminders.md)
+SCREENS_KEY = "screens"  # words on screens, read like cards: the number as written
+# Every word on a screen (skill/screens.py), with the placeholders each may use.
+SCREEN_FIELDS: dict[str, tuple[str, ...]] = {
+    "headline": (),
+    "try": ("phrase",),
+    **{f"try_{k}": () for k in ("home", "more", "next", "yes", "cause", "tip", "anything", "stop")},
+    "tip_place": ("number", "total"),
+    "cause_place": ("number", "total"),
+    **{
+        k: ()
+        for k in (
+            "previous",
+            "next",
+            "stop",
+            "previous_tip",
+            "next_tip",
+            "previous_cause",
+            "next_cause",
+            "stop_stretch",
+        )
+    },
+    "choose": ("name",),
+    **{f"hold_{routine_id}": () for routine_id in ROUTINE_IDS},
+    "emergency_label": (),
+    "emergency_number": (),
+}
 
 
 class ContentError(ValueError):
@@ -137,6 +192,42 @@ class Routine:
 
 
 @dataclass(frozen=True, slots=True)
+class Clock:
+    """How a locale says and writes a time of day, for the reminder (words as data).
+
+    `hours` name the hours of a 12-hour clock (index 0 is twelve), `minutes` every minute (index
+    0 is on the hour), `day_parts` the words after the time from an hour of the day on, and
+    `exact` whole phrases for some times ("00:00": "midnight"). Spoken times are words, so the
+    digit rule (skill/ssml.py) never reads them one digit at a time; cards write digits.
+    """
+
+    hours: tuple[str, ...]
+    minutes: tuple[str, ...]
+    day_parts: tuple[tuple[int, str], ...]
+    exact: Mapping[str, str]
+    spoken_format: str
+    written_format: str
+    halves: tuple[str, str]
+
+    def spoken(self, hour: int, minute: int) -> str:
+        """The time as words ("ten thirty p.m.", "las diez y media de la noche")."""
+        key = f"{hour:02d}:{minute:02d}"
+        if key in self.exact:
+            return self.exact[key]
+        day_part = next(words for start, words in reversed(self.day_parts) if hour >= start)
+        text = self.spoken_format.format(
+            hour=self.hours[hour % 12], minutes=self.minutes[minute], day_part=day_part
+        )
+        return " ".join(text.split())
+
+    def written(self, hour: int, minute: int) -> str:
+        """The time as a card writes it ("10:30 PM", "22:30")."""
+        return self.written_format.format(
+            hour=hour, hour12=hour % 12 or 12, minute=minute, half=self.halves[hour >= 12]
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Content:
     """All words of one locale."""
 
@@ -152,6 +243,13 @@ class Content:
     remedies: Mapping[str, str]
     templates: Mapping[str, str]
     red_flags: Mapping[str, frozenset[str]]  # lower-case phrases, as written
+    clock: Clock
+    reminder_text: str  # what Alexa says and shows when the reminder goes off
+    screens: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # as written
+
+    def screen(self, key: str, **values: str) -> str:
+        """Words for a screen, placeholders filled; unknown keys are a programming error."""
+        return self.screens[key].format(**values) if values else self.screens[key]
 
     def item(self, kind: str, item_id: str) -> Item | None:
         """Any item by kind ("cause", "tip", "topic") and id, or None."""
@@ -163,8 +261,11 @@ class Content:
         return self.prompts[key]
 
     def fill(self, key: str, **values: str) -> str:
-        """A template with its placeholders filled; unknown keys are a programming error."""
-        return self.templates[key].format(**values)
+        """A template with its placeholders filled; unknown keys are a programming error.
+
+        A value ending a sentence with its own period ("ten p.m.") takes the sentence's place.
+        """
+        return _DOUBLE_STOP.sub(".", self.templates[key].format(**values))
 
     def card_text(self, text: str) -> str:
         """Card text with the disclaimer that stands in every card."""
@@ -206,6 +307,17 @@ def _templates(data: Mapping[str, str]) -> dict[str, str]:
     return dict(data)
 
 
+def _screens(data: Mapping[str, str]) -> dict[str, str]:
+    if set(data) != set(SCREEN_FIELDS):
+        raise ContentError(f"screens differ: {sorted(set(data) ^ set(SCREEN_FIELDS))}")
+    for key, fields in SCREEN_FIELDS.items():
+        try:
+            data[key].format(**dict.fromkeys(fields, ""))
+        except (KeyError, IndexError, ValueError):
+            raise ContentError(f"screens {key} may use only {fields}") from None
+    return dict(data)
+
+
 def _keyed(kind: str, table: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     if set(table) != set(keys):
         raise ContentError(f"{kind} differ: {sorted(set(table) ^ set(keys))}")
@@ -220,6 +332,40 @@ def _routines(table: Mapping[str, Mapping[str, Any]]) -> dict[str, Routine]:
             raise ContentError(f"routine {routine_id}: every step needs words and a pause >= 0")
         routines[routine_id] = Routine(routine_id, entry["name"], entry["card"], steps)
     return routines
+
+
+def _clock(data: Mapping[str, Any]) -> Clock:
+    try:
+        clock = Clock(
+            hours=tuple(data["hours"]),
+            minutes=tuple(data["minutes"]),
+            day_parts=tuple((int(start), words) for start, words in data["day_parts"]),
+            exact=MappingProxyType(dict(data.get("exact", {}))),
+            spoken_format=data["spoken"],
+            written_format=data["written"],
+            halves=tuple(data["halves"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        raise ContentError("clock: hours, minutes, day_parts, spoken, written, halves") from None
+    starts = [start for start, _ in clock.day_parts]
+    if len(clock.hours) != 12 or len(clock.minutes) != 60 or len(clock.halves) != 2:
+        raise ContentError("clock: 12 hours, 60 minutes and two halves")
+    if not starts or starts[0] != 0 or starts != sorted(set(starts)) or starts[-1] > 23:
+        raise ContentError("clock: day_parts start at hour 0 and go up")
+    try:
+        clock.spoken_format.format(**dict.fromkeys(CLOCK_FIELDS, ""))
+        clock.written(23, 59)
+    except (KeyError, IndexError, ValueError):
+        raise ContentError(
+            f"clock: spoken may use {CLOCK_FIELDS}, written {WRITTEN_FIELDS}"
+        ) from None
+    return clock
+
+
+def _reminder_text(text: Any) -> str:
+    if not isinstance(text, str) or not 0 < len(text.strip()) <= REMINDER_TEXT_CHARS:
+        raise ContentError(f"reminder text: 1 to {REMINDER_TEXT_CHARS} characters")
+    return text
 
 
 def phrase_words(text: str) -> tuple[str, ...]:
@@ -263,6 +409,9 @@ def parse_content(locale: str, data: Mapping[str, Any]) -> Content:
                     for k, v in _keyed("red_flags", data["red_flags"], RED_FLAG_KEYS).items()
                 }
             ),
+            screens=MappingProxyType(_screens(data[SCREENS_KEY])),
+            clock=_clock(data["clock"]),
+            reminder_text=_reminder_text(data["reminder"]["text"]),
         )
     except KeyError as missing:
         raise ContentError(f"{locale}: missing {missing}") from None
@@ -286,7 +435,8 @@ def fill_emergency(
 ) -> dict[str, Any]:
     """Every string in `data`, however deep, with `{emergency}` replaced by the locale's number.
 
-    Text under a `card` key gets `card_emergency` (the number as written), when it is given.
+    Text under a `card` or `screens` key gets `card_emergency` (the number as written), when it
+    is given.
     """
 
     def filled(value: Any, number: str) -> Any:
@@ -294,7 +444,9 @@ def fill_emergency(
             return value.replace(EMERGENCY, number)
         if isinstance(value, Mapping):
             return {
-                key: filled(inner, card_emergency or number if key == CARD_KEY else number)
+                key: filled(
+                    inner, card_emergency or number if key in (CARD_KEY, SCREENS_KEY) else number
+                )
                 for key, inner in value.items()
             }
         if isinstance(value, list):

@@ -6,6 +6,7 @@ import os
 
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_model.services import ApiClient
 
 from skill.handlers import EXCEPTION_HANDLERS, REQUEST_HANDLERS
 from skill.interceptors import (
@@ -15,21 +16,31 @@ from skill.interceptors import (
     SaveVisitInterceptor,
 )
 from skill.persistence import adapter_from_environment
+from skill.services import ServiceApiClient
 
 
 def create_skill_builder(
-    skill_id: str | None = None, default_persistence: str = "none", persistence: str | None = None
+    skill_id: str | None = None,
+    default_persistence: str = "none",
+    api_client: ApiClient | None = None,
+    persistence: str | None = None,
 ) -> CustomSkillBuilder:
     """A SkillBuilder with every handler and interceptor registered, in order.
 
     `skill_id` None reads the `SKILL_ID` environment variable; an empty id checks nothing.
     With an id set, the SDK refuses requests addressed to another skill.
     The store is the one `PERSISTENCE` names, else `default_persistence` (README, "Remembering
-    users"); without one the skill remembers nothing between sessions. `persistence` set wins
-    over both.
+    users"); without one the skill remembers nothing between sessions; `persistence` set wins
+    over both. Alexa's service APIs (reminders, the device's time zone) are called through
+    `api_client`, by default one with a 1 s timeout (skill/services.py).
     """
     adapter = adapter_from_environment(default_persistence, persistence)
-    builder = CustomSkillBuilder() if adapter is None else CustomSkillBuilder(adapter)
+    client = api_client or ServiceApiClient()
+    builder = (
+        CustomSkillBuilder(api_client=client)
+        if adapter is None
+        else CustomSkillBuilder(persistence_adapter=adapter, api_client=client)
+    )
     # The SDK leaves `skill_id` unannotated (`self.skill_id = None`), so mypy reads it as None.
     builder.skill_id = (  # type: ignore[assignment]
         os.environ.get("SKILL_ID", "") if skill_id is None else skill_id
@@ -46,6 +57,10 @@ def create_skill_builder(
     return builder
 
 
-def create_skill(skill_id: str | None = None, default_persistence: str = "none") -> CustomSkill:
+def create_skill(
+    skill_id: str | None = None,
+    default_persistence: str = "none",
+    api_client: ApiClient | None = None,
+) -> CustomSkill:
     """The ready skill, for entry points that call `invoke` themselves."""
-    return create_skill_builder(skill_id, default_persistence).create()
+    return create_skill_builder(skill_id, default_persistence, api_client).create()

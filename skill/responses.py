@@ -12,7 +12,7 @@ from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
-from skill import ssml
+from skill import screens, ssml
 from skill.audio.runtime import clip_lookup
 from skill.content import Content, Item
 from skill.state import State
@@ -70,6 +70,55 @@ def _clips(handler_input: HandlerInput) -> ssml.ClipLookup | None:
     return clip_lookup(content_of(handler_input).locale)
 
 
+def has_screen(handler_input: HandlerInput) -> bool:
+    """Whether the device says it renders APL (`supportedInterfaces`), read defensively."""
+    system = getattr(handler_input.request_envelope.context, "system", None)
+    interfaces = getattr(getattr(system, "device", None), "supported_interfaces", None)
+    return getattr(interfaces, "alexa_presentation_apl", None) is not None
+
+
+def _show(
+    handler_input: HandlerInput,
+    builder: ResponseFactory,
+    speech: Sequence[str | ssml.Pause],
+    card: Card | None,
+    screen: screens.Screen | None,
+    *,
+    ends: bool,
+) -> None:
+    """On a device with a screen, the answer's screen too (docs/screens.md); else nothing."""
+    if not has_screen(handler_input):
+        return
+    from ask_sdk_model.interfaces.alexa.presentation.apl import (
+        ExecuteCommandsDirective,
+        RenderDocumentDirective,
+    )
+
+    from skill.apl import document
+
+    in_session = handler_input.request_envelope.session is not None
+    attributes = session_attributes(handler_input) if in_session else {}
+    if screen is None:
+        state = State.load(attributes)  # saved by now, when the answer moved it
+        title = card.title if card is not None else None
+        screen = screens.answer(content_of(handler_input), speech, title, state, ends=ends)
+    number = screens.next_number(attributes.get(screens.SCREEN_KEY))
+    if not ends:
+        attributes[screens.SCREEN_KEY] = number
+    token = screens.token(number)
+    builder.add_directive(
+        RenderDocumentDirective(
+            token=token, document=document(screen.document), datasources=screen.datasources()
+        )
+    )
+    if screen.speaks:
+        builder.response.output_speech = None  # the document speaks these words itself
+        builder.add_directive(
+            # Plain command objects serialize as they are; the SDK types them as its Command models.
+            ExecuteCommandsDirective(commands=screens.stretch_commands(screen), token=token)  # type: ignore[arg-type]
+        )
+
+
 def _build(handler_input: HandlerInput, speech_ssml: str, card: Card | None) -> ResponseFactory:
     builder = handler_input.response_builder
     builder.speak(speech_ssml)
@@ -86,8 +135,12 @@ def ask(
     *,
     card: Card | None = None,
     state: State | None = None,
+    screen: screens.Screen | None = None,
 ) -> Response:
-    """A response that keeps the microphone open; a reprompt is required by construction."""
+    """A response that keeps the microphone open; a reprompt is required by construction.
+
+    A device with a screen also gets `screen`, or the answer's own screen (skill/screens.py).
+    """
     if not any(part.strip() for part in reprompt):
         raise ValueError("a response that keeps the session open needs a reprompt")
     if state is not None:
@@ -100,13 +153,19 @@ def ask(
         max_tags=ssml.MAX_AUDIO_TAGS - ssml.audio_tags(speech_ssml),
         max_seconds=ssml.MAX_REPROMPT_AUDIO_SECONDS,
     )
-    builder = _build(handler_input, speech_ssml, card)
-    return builder.ask(reprompt_ssml).set_should_end_session(False).response
+    builder = _build(handler_input, speech_ssml, card).ask(reprompt_ssml)
+    _show(handler_input, builder, speech, card, screen, ends=False)
+    return builder.set_should_end_session(False).response
 
 
 def tell(
-    handler_input: HandlerInput, speech: Sequence[str | ssml.Pause], *, card: Card | None = None
+    handler_input: HandlerInput,
+    speech: Sequence[str | ssml.Pause],
+    *,
+    card: Card | None = None,
+    screen: screens.Screen | None = None,
 ) -> Response:
-    """A response that ends the session and asks nothing."""
+    """A response that ends the session and asks nothing (with a screen: `screen` or its own)."""
     builder = _build(handler_input, ssml.render(speech, _clips(handler_input)), card)
+    _show(handler_input, builder, speech, card, screen, ends=True)
     return builder.set_should_end_session(True).response

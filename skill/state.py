@@ -11,7 +11,20 @@ from skill.content import CAUSE_IDS, ROUTINE_IDS, TIP_IDS, TOPIC_IDS
 
 QUESTIONS = frozenset(
     {"more", "cause_detail", "tip_walk", "next_tip", "relief", "anything_else", "routine", "resume"}
+    | {"reminder"}
 )
+# What someone in a cramp, or just told of a warning sign, has heard: once any of these was
+# spoken in a session, the skill offers no reminder in it (issue 19).
+UNSETTLING = frozenset(
+    {
+        ("topic", "RELIEF"),
+        ("routine", "RELIEF"),
+        ("topic", "URGENT"),
+        ("topic", "DOCTOR"),
+        ("cause", "BLOOD_FLOW"),
+    }
+)
+UNSETTLED_KEY = "unsettled"
 _KINDS = {"cause": CAUSE_IDS, "tip": TIP_IDS, "topic": TOPIC_IDS, "routine": ROUTINE_IDS}
 
 
@@ -30,7 +43,7 @@ class State:
         tip_index = attributes.get("tip_index")
         valid_index = type(tip_index) is int and 0 <= tip_index < len(TIP_IDS)
         return cls(
-            question=question if question in QUESTIONS else None,
+            question=question if isinstance(question, str) and question in QUESTIONS else None,
             topic=_topic(attributes.get("topic")),
             tip_index=tip_index if valid_index else None,
         )
@@ -40,6 +53,8 @@ class State:
         attributes["question"] = self.question
         attributes["topic"] = list(self.topic) if self.topic else None
         attributes["tip_index"] = self.tip_index
+        if self.topic in UNSETTLING:
+            attributes[UNSETTLED_KEY] = True  # for the rest of the session
 
     def replace(self, **changes: Any) -> State:
         """A copy with some fields changed."""
@@ -53,3 +68,8 @@ def _topic(value: object) -> tuple[str, str] | None:
         if isinstance(kind, str) and kind in _KINDS and item_id in _KINDS[kind]:
             return (kind, item_id)
     return None
+
+
+def unsettled(attributes: Mapping[str, Any]) -> bool:
+    """Whether this session has spoken about a cramp now or a warning sign (UNSETTLING)."""
+    return attributes.get(UNSETTLED_KEY) is True

@@ -1,9 +1,10 @@
 """What the skill remembers about a user between sessions, read defensively, and how it changes.
 
-A record holds the first and last visit dates, the visit count and, when a walk through the
-tips was left unfinished, the last tip heard. Nothing else: no utterances, no health details,
-no device ids. Storage trouble never breaks an answer: the user is treated as new and a warning
-is logged, naming the failure but never an id.
+A record holds the first and last visit dates, the visit count, when a walk through the tips
+was left unfinished the last tip heard, and the date the nightly reminder was first offered
+(issue 19: offered once, so a no is final). Nothing else: no utterances, no health details, no
+device ids, nothing about the reminder itself. Storage trouble never breaks an answer: the user
+is treated as new and a warning is logged, naming the failure but never an id.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from skill.state import State
 
 log = logging.getLogger(__name__)
 VISIT_KEY = "visit"
-_FIELDS = frozenset({"first_visit", "last_visit", "visits", "tip"})
+_FIELDS = frozenset({"first_visit", "last_visit", "visits", "tip", "reminder_offered"})
+OFFERED_KEY = "reminder_offered"  # session attribute: the offer was made, now or before
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,7 @@ class Visitor:
     last_visit: date
     visits: int
     tip: str | None = None
+    reminder_offered: date | None = None
 
     @classmethod
     def first(cls, today: date) -> Visitor:
@@ -59,7 +62,14 @@ class Visitor:
         tip = data.get("tip")
         if tip is not None and tip not in TIP_IDS[:-1]:
             raise CorruptRecord("bad tip")
-        return cls(first_visit=first, last_visit=last, visits=visits, tip=tip)
+        offered = data.get("reminder_offered")
+        try:
+            offered = date.fromisoformat(offered) if offered is not None else None
+        except (TypeError, ValueError):
+            raise CorruptRecord("bad offer date") from None
+        return cls(
+            first_visit=first, last_visit=last, visits=visits, tip=tip, reminder_offered=offered
+        )
 
     def to_attributes(self) -> dict[str, Any]:
         """The record as stored."""
@@ -70,6 +80,8 @@ class Visitor:
         }
         if self.tip is not None:
             data["tip"] = self.tip
+        if self.reminder_offered is not None:
+            data["reminder_offered"] = self.reminder_offered.isoformat()
         return data
 
     def visited(self, today: date) -> Visitor:
@@ -90,6 +102,7 @@ class Visit:
     returning: Visitor | None = None
     record: Visitor | None = None
     failed: bool = False
+    offered_reminder: bool = False  # this turn offered the nightly reminder
 
 
 _KEEP = object()
@@ -165,6 +178,9 @@ def begin(handler_input: HandlerInput) -> None:
         visit.returning = _read(handler_input, visit)
         today = _today(handler_input)
         visit.record = visit.returning.visited(today) if visit.returning else Visitor.first(today)
+        offered = visit.returning is not None and visit.returning.reminder_offered is not None
+        if offered and manager.session_attributes is not None:
+            manager.session_attributes[OFFERED_KEY] = True  # the offer is made once per person
     manager.request_attributes[VISIT_KEY] = visit
 
 
@@ -175,20 +191,50 @@ def finish(handler_input: HandlerInput) -> None:
         return
     after = State.load(handler_input.attributes_manager.session_attributes or {})
     tip = walk_position(visit.before, after)
+    offered = visit.offered_reminder
     record = visit.record
-    if record is None:  # mid-session: only a moved walk is worth a round trip
-        if tip is _KEEP:
+    if record is None:  # mid-session: only a moved walk or a new offer is worth a round trip
+        if tip is _KEEP and not offered:
             return
-        record = _read(handler_input, visit) or Visitor.first(_today(handler_input))
-        if visit.failed or record.tip == tip:
+        stored = _read(handler_input, visit)
+        if _read_failed(visit):
             return
-    _write(handler_input, record if tip is _KEEP else replace(record, tip=tip))
+        record = stored or Visitor.first(_today(handler_input))
+        same_tip = tip is _KEEP or record.tip == tip
+        if same_tip and (not offered or record.reminder_offered is not None):
+            return
+    if tip is not _KEEP:
+        record = replace(record, tip=tip)
+    if offered and record.reminder_offered is None:
+        record = replace(record, reminder_offered=_today(handler_input))
+    _write(handler_input, record)
+
+
+def _read_failed(visit: Visit) -> bool:
+    """Whether the store failed on this visit, as `_read` last left it."""
+    return visit.failed
 
 
 def returning_visitor(handler_input: HandlerInput) -> Visitor | None:
     """The stored record as it was before this session, for a returning user; else None."""
     visit = handler_input.attributes_manager.request_attributes.get(VISIT_KEY)
     return visit.returning if isinstance(visit, Visit) else None
+
+
+def note_reminder_offer(handler_input: HandlerInput) -> None:
+    """This turn offers the nightly reminder: the session and, with a store, the record say so."""
+    attributes = handler_input.attributes_manager.session_attributes
+    if attributes is not None:
+        attributes[OFFERED_KEY] = True
+    visit = handler_input.attributes_manager.request_attributes.get(VISIT_KEY)
+    if isinstance(visit, Visit):
+        visit.offered_reminder = True
+
+
+def reminder_offered(handler_input: HandlerInput) -> bool:
+    """Whether this person has been offered the reminder (this session, or on a stored visit)."""
+    attributes = handler_input.attributes_manager.session_attributes or {}
+    return attributes.get(OFFERED_KEY) is True
 
 
 def forget(handler_input: HandlerInput) -> None:

@@ -55,6 +55,8 @@ PLAIN_INTENTS = (
     "CauseDetailIntent",
     "TipDetailIntent",
     "UrgentSymptomsIntent",
+    "SetReminderIntent",  # without the permission: the time asked for, or Alexa asks permission
+    "CancelReminderIntent",
     "AMAZON.StopIntent",
     "AMAZON.CancelIntent",
     "NoSuchIntent",  # no handler: the error answer

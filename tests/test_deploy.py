@@ -382,7 +382,9 @@ def test_zip_holds_exactly_the_skill_modules_the_lambda_imports(packaged: Packag
         f"shipped but never imported (exclude in serverless.yml): {sorted(shipped - needed)}"
     )
     data = {n for n in packaged.names if n.startswith("skill/") and not n.endswith(".py")}
-    assert data == {f"skill/content/{p.name}" for p in (ROOT / "skill/content").glob("*.toml")}
+    assert data == {f"skill/content/{p.name}" for p in (ROOT / "skill/content").glob("*.toml")} | {
+        f"skill/apl/{p.name}" for p in (ROOT / "skill/apl").glob("*.json")
+    }
 
 
 def test_zip_dependencies_are_exactly_the_lambda_requirements(packaged: Packaged) -> None:

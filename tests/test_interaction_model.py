@@ -35,7 +35,11 @@ CUSTOM_INTENTS = {
     "RiskGroupsIntent": {},
     "MedicineQuestionIntent": {"remedy": "Remedy"},
     "GuidedStretchIntent": {"routine": "StretchRoutine"},
+    "SetReminderIntent": {"time": "AMAZON.TIME"},
+    "CancelReminderIntent": {},
 }
+# Intents whose slots the skill asks for itself (Dialog.ElicitSlot): they need a dialog model.
+ELICITED = {"SetReminderIntent": ("time",)}
 REQUIRED_BUILTINS = {
     "AMAZON.CancelIntent",
     "AMAZON.HelpIntent",
@@ -477,6 +481,103 @@ def test_model_file_is_valid_json_with_the_alexa_shape(locale: str) -> None:
     assert {"invocationName", "intents", "types"} <= set(lm)
     for intent in lm["intents"]:
         assert isinstance(intent["name"], str) and isinstance(intent.get("samples", []), list)
-        assert all(set(s) == {"name", "type"} for s in intent.get("slots", []))
+        assert all(
+            set(s) in ({"name", "type"}, {"name", "type", "samples"})
+            for s in intent.get("slots", [])
+        )
     for slot_type in lm["types"]:
         assert all({"id", "name"} <= set(v) and "value" in v["name"] for v in slot_type["values"])
+
+
+def dialog_problems(document: dict[str, Any], lang: str) -> list[str]:
+    """Reasons the dialog model would not let the skill elicit its slots (Dialog.ElicitSlot
+    needs the intent in the dialog model), or would let Alexa prompt on its own."""
+    problems = []
+    lm = document["interactionModel"]["languageModel"]
+    dialog = document["interactionModel"].get("dialog") or {}
+    in_dialog = {i["name"]: i for i in dialog.get("intents", [])}
+    for name, slot_names in ELICITED.items():
+        entry = in_dialog.get(name)
+        if entry is None or entry.get("delegationStrategy") != "SKILL_RESPONSE":
+            problems.append(f"{name}: not in the dialog model, or Alexa delegates it")
+            continue
+        declared = {s["name"]: s for s in intents_by_name(lm)[name].get("slots", [])}
+        for slot_name in slot_names:
+            slot = next((s for s in entry.get("slots", []) if s["name"] == slot_name), None)
+            if slot is None or slot.get("elicitationRequired") is not False:
+                problems.append(f"{name}.{slot_name}: the skill, not Alexa, asks for it")
+            samples = declared.get(slot_name, {}).get("samples", [])
+            if not samples or any(f"{{{slot_name}}}" not in sample for sample in samples):
+                problems.append(f"{name}.{slot_name}: answers must name the slot")
+            problems += [p for sample in samples for p in sample_problems(sample, lang)]
+    return problems
+
+
+def test_elicited_slots_are_in_the_dialog_model(locale: str, lang: str) -> None:
+    document = json.loads(modelgen.model_path(locale).read_text(encoding="utf-8"))
+    assert dialog_problems(document, lang) == []
+    broken = copy.deepcopy(document)
+    del broken["interactionModel"]["dialog"]
+    assert dialog_problems(broken, lang)
+
+
+# Words that carry no content, for counting how varied the reminder samples are.
+FUNCTION_WORDS = {
+    "en": {
+        "a",
+        "an",
+        "the",
+        "to",
+        "my",
+        "me",
+        "i",
+        "at",
+        "for",
+        "of",
+        "in",
+        "on",
+        "it",
+        "is",
+        "be",
+        "do",
+        "you",
+        "can",
+        "set",
+        "please",
+        "every",
+    },
+    "es": {
+        "a",
+        "la",
+        "las",
+        "el",
+        "los",
+        "un",
+        "una",
+        "de",
+        "del",
+        "para",
+        "que",
+        "me",
+        "mi",
+        "mis",
+        "te",
+        "lo",
+        "por",
+        "y",
+        "en",
+        "se",
+    },
+}
+
+
+def test_reminder_samples_vary_in_content_words(model: dict[str, Any], lang: str) -> None:
+    """Many different words, not fillers around the same phrase (platform notes)."""
+    for name in ("SetReminderIntent", "CancelReminderIntent"):
+        words = {
+            w
+            for sample in intents_by_name(model)[name]["samples"]
+            for w in sample.lower().split()
+            if not w.startswith("{") and w not in FUNCTION_WORDS[lang]
+        }
+        assert len(words) >= 30, (name, sorted(words))

@@ -284,7 +284,41 @@ def test_privacy_answers(manifest: dict[str, Any]) -> None:
         "isExportCompliant": True,
         "containsAds": False,
     }
-    assert "permissions" not in manifest
+    # Permissions are global (platform notes): only reminders, for the nightly stretch.
+    assert manifest["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]
+
+
+REMINDER_PROMISES = {
+    "en": ("daily reminder to stretch before bed", "permission for reminders",
+           "alexa keeps the reminder in your account", "the skill keeps nothing about it",
+           "time zone", "cancel my stretch reminder"),
+    "es": ("recordatorio diario para estirar antes de dormir", "permiso para los recordatorios",
+           "el recordatorio lo guarda alexa en tu cuenta", "la skill no guarda nada de él",
+           "zona horaria", "cancela el recordatorio"),
+}  # fmt: skip
+
+
+def test_listings_and_privacy_pages_say_what_the_reminder_permission_is_for(
+    manifest: dict[str, Any], locale: str
+) -> None:
+    lang = locale.split("-")[0]
+    description = flat(manifest["publishingInformation"]["locales"][locale]["description"])
+    page = flat((ROOT / "privacy" / f"{lang}.html").read_text(encoding="utf-8"))
+    for promise in REMINDER_PROMISES[lang]:
+        assert promise in description, promise
+    assert flat(REMINDER_PROMISES[lang][-1]) in page
+    assert ("recordatorio" if lang == "es" else "reminder") in page
+
+
+def test_testing_instructions_say_how_to_try_the_reminder(manifest: dict[str, Any]) -> None:
+    instructions = manifest["publishingInformation"]["testingInstructions"].lower()
+    for words in (
+        "remind me to stretch before bed at ten pm",
+        "permission",
+        "cancel my stretch",
+        "recuérdame estirar a las diez de la noche",
+    ):
+        assert words in instructions, words  # fmt: skip
 
 
 def test_the_skill_hears_when_it_is_disabled(manifest: dict[str, Any]) -> None:
@@ -300,6 +334,7 @@ PRIVACY_PROMISES = {
         "first and last visits",
         "how many times you have visited",
         "the last tip",
+        "the date it first offered you a nightly reminder",
         "a hash (a one-way code) of the user id that alexa gives this skill for you",
         "not your amazon account id",
         "expires 90 days after your last visit",
@@ -312,6 +347,7 @@ PRIVACY_PROMISES = {
         "tu primera y tu última visita",
         "cuántas veces has entrado",
         "el último consejo",
+        "la fecha en que te ofreció por primera vez un recordatorio nocturno",
         "un hash (un código que no se puede revertir) del identificador de usuario que alexa"
         " asigna a esta skill para ti",
         "no es el de tu cuenta de amazon",

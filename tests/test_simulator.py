@@ -25,6 +25,8 @@ JSON_KEYS = {
     "reprompt",
     "card",
     "end_session",
+    "directives",  # each directive's type (and a Connections.SendRequest's name)
+    "reminders",  # the stand-in's reminders for the user (tests/test_simulator_reminders.py)
 }
 
 
@@ -268,7 +270,7 @@ def test_interactive_mode_prompts_and_ends_at_end_of_input() -> None:
     status = main([], stdin=_Terminal("open leg cramp helper\n.quit\n"), stdout=out)
     assert status == 0
     text = out.getvalue()
-    assert "Commands: .new, .json, .record FILE, .quit" in text
+    assert "Commands: .new, .accept, .deny, .json, .record FILE, .quit" in text
     assert text.count("you: ") == 2
     assert "Welcome to Leg Cramp Helper" in text
 

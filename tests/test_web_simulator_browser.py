@@ -10,6 +10,7 @@ import json
 import struct
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -407,3 +408,43 @@ def test_screenshot_script_writes_a_png(browser: Browser, tmp_path: Path) -> Non
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (800, 860)
     assert (ROOT / "docs" / "simulator.png").is_file(), "the README shows the committed one"
+
+
+def test_the_reminders_permission_switch_and_the_reminders_set(page: Page) -> None:
+    """Alexa's question and its answer, the switch, and the stand-in's reminders (issue 19)."""
+    page.get_by_test_id("user-id").fill(f"amzn1.ask.account.browser-{uuid.uuid4().hex}")
+    assert not page.get_by_test_id("grant-reminders").is_checked()
+    say(page, "remind me to stretch at ten pm")
+    ask = page.get_by_test_id("permission-ask")
+    assert ask.is_visible()
+    assert page.get_by_test_id("directives").inner_text() == "Connections.SendRequest AskFor"
+    assert page.get_by_test_id("reminders").inner_text() == "none"
+    page.get_by_test_id("permission-accept").click()
+    page.get_by_test_id("turn").nth(1).wait_for()
+    assert not ask.is_visible()
+    assert page.get_by_test_id("grant-reminders").is_checked()  # granted for the rest of the run
+    assert page.get_by_test_id("turn-speech").nth(1).inner_text() == (
+        "Done. I'll remind you to stretch every day at ten p.m."
+    )
+    assert page.get_by_test_id("reminder").inner_text().startswith("22:00 every day")
+    say(page, "set a stretch reminder for half past nine at night")
+    assert page.get_by_test_id("reminder").count() == 1
+    assert page.get_by_test_id("reminder").inner_text().startswith("21:30 every day")
+    page.get_by_test_id("grant-reminders").uncheck()
+    say(page, "cancel the reminder")
+    assert "permission" in page.get_by_test_id("turn-speech").nth(3).inner_text()
+    assert page.get_by_test_id("reminder").count() == 1  # without permission nothing is touched
+    page.get_by_test_id("grant-reminders").check()
+    say(page, "cancel the reminder")
+    assert page.get_by_test_id("reminders").inner_text() == "none"
+
+
+def test_deny_answers_alexas_question(page: Page) -> None:
+    page.get_by_test_id("user-id").fill(f"amzn1.ask.account.browser-{uuid.uuid4().hex}")
+    say(page, "remind me to stretch at ten pm")
+    page.get_by_test_id("permission-deny").click()
+    page.get_by_test_id("turn").nth(1).wait_for()
+    assert page.get_by_test_id("turn-speech").nth(1).inner_text() == (
+        "That's fine, no reminder. A stretch before bed still helps."
+    )
+    assert not page.get_by_test_id("grant-reminders").is_checked()

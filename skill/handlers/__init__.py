@@ -30,7 +30,13 @@ from skill.handlers.navigation import (
     StartOverIntentHandler,
     YesIntentHandler,
 )
+from skill.handlers.reminders import (
+    CancelReminderIntentHandler,
+    PermissionAnswerHandler,
+    SetReminderIntentHandler,
+)
 from skill.handlers.routine import GuidedStretchIntentHandler
+from skill.handlers.screens import ScreenEventHandler
 from skill.handlers.urgent import UrgentSymptomsIntentHandler
 
 REQUEST_HANDLERS = (
@@ -46,6 +52,9 @@ REQUEST_HANDLERS = (
     RiskGroupsIntentHandler,
     MedicineQuestionIntentHandler,
     GuidedStretchIntentHandler,
+    SetReminderIntentHandler,
+    CancelReminderIntentHandler,
+    PermissionAnswerHandler,
     MoreDetailIntentHandler,
     YesIntentHandler,
     NoIntentHandler,
@@ -59,5 +68,6 @@ REQUEST_HANDLERS = (
     FallbackIntentHandler,
     SessionEndedRequestHandler,
     SkillDisabledRequestHandler,
+    ScreenEventHandler,  # touches: the same answers as the intents above
 )
 EXCEPTION_HANDLERS = (CatchAllExceptionHandler,)

@@ -11,6 +11,7 @@ from ask_sdk_model.slu.entityresolution import StatusCode
 
 from skill.content import TIP_IDS, Item
 from skill.handlers.base import IntentHandler
+from skill.handlers.reminders import may_offer, offer
 from skill.responses import Card, ask, content_of, state_of
 from skill.state import State
 
@@ -62,13 +63,17 @@ def speak_detail(handler_input: HandlerInput, item: Item) -> Response:
 
 
 def speak_tip(handler_input: HandlerInput, index: int, lead: Sequence[str] = ()) -> Response:
-    """One tip of the walk, after optional lead-in; the last tip says so and offers relief."""
+    """One tip of the walk, after optional lead-in; the last tip says so and offers relief (or,
+    once, the nightly reminder)."""
     content = content_of(handler_input)
     tip = content.tips[index]
     topic = (tip.kind, tip.id)
+    last = index == len(content.tips) - 1
     if topic in ROUTINE_AFTER:
         ending, question = [content.prompts["offer_routine"]], "routine"
-    elif index == len(content.tips) - 1:
+    elif last and may_offer(handler_input):
+        ending, question = [content.prompts["last_tip"], offer(handler_input)], "reminder"
+    elif last:
         ending, question = [content.prompts["last_tip"], content.prompts["offer_relief"]], "relief"
     else:
         ending, question = [content.prompts["tip_next_hint"]], "next_tip"

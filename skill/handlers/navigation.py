@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.ui import Reprompt, SimpleCard, SsmlOutputSpeech
 
+from skill.content import CAUSE_IDS
 from skill.handlers.base import IntentHandler
-from skill.handlers.content import ask_which, speak_detail, speak_relief, speak_tip
+from skill.handlers.content import (
+    ask_which,
+    speak_detail,
+    speak_relief,
+    speak_summary,
+    speak_tip,
+)
+from skill.handlers.reminders import ask_time
 from skill.handlers.routine import routine_after, speak_routine
-from skill.responses import ask, content_of, session_attributes, state_of, tell
+from skill.responses import ask, content_of, has_screen, session_attributes, state_of, tell
 from skill.state import State
 
 LAST_RESPONSE_KEY = "last_response"
@@ -32,6 +40,18 @@ def speak_home(handler_input: HandlerInput, *lead: str) -> Response:
 def goodbye(handler_input: HandlerInput) -> Response:
     """Says goodbye and ends the session."""
     return tell(handler_input, [content_of(handler_input).prompts["goodbye"]])
+
+
+def cause_index(state: State) -> int | None:
+    """The place among the causes of the cause last spoken, when no tip walk is going."""
+    if state.tip_index is not None or state.topic is None or state.topic[0] != "cause":
+        return None
+    return CAUSE_IDS.index(state.topic[1])
+
+
+def speak_cause(handler_input: HandlerInput, index: int, lead: Sequence[str] = ()) -> Response:
+    """One cause, by its place among the causes; next and previous move from it."""
+    return speak_summary(handler_input, content_of(handler_input).causes[index], lead)
 
 
 class YesIntentHandler(IntentHandler):
@@ -58,6 +78,8 @@ class YesIntentHandler(IntentHandler):
             return speak_relief(handler_input)
         if state.question == "routine":
             return speak_routine(handler_input, routine_after(state.topic))
+        if state.question == "reminder":
+            return ask_time(handler_input)
         prompts = content.prompts
         return ask(
             handler_input,
@@ -81,35 +103,45 @@ class NoIntentHandler(IntentHandler):
 
 
 class NextIntentHandler(IntentHandler):
-    """Moves to the next tip of the walk."""
+    """Moves to the next tip of the walk, or to the next cause after one."""
 
     intents = ("AMAZON.NextIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         """Speaks the next tip, says the list has ended, or that there is no list."""
         state = state_of(handler_input)
-        if state.tip_index is None:
-            return speak_home(handler_input, content_of(handler_input).prompts["no_list"])
-        if state.tip_index + 1 < len(content_of(handler_input).tips):
-            return speak_tip(handler_input, state.tip_index + 1)
         prompts = content_of(handler_input).prompts
+        cause = cause_index(state)
+        if cause is not None and cause + 1 < len(CAUSE_IDS):
+            return speak_cause(handler_input, cause + 1)
+        if state.tip_index is None and cause is None:
+            return speak_home(handler_input, prompts["no_list"])
+        if state.tip_index is not None and state.tip_index + 1 < len(
+            content_of(handler_input).tips
+        ):
+            return speak_tip(handler_input, state.tip_index + 1)
+        last = "last_tip" if cause is None else "last_cause"
         return ask(
             handler_input,
-            [prompts["last_tip"], prompts["offer_relief"]],
+            [prompts[last], prompts["offer_relief"]],
             [prompts["offer_relief"]],
             state=state.replace(question="relief"),
         )
 
 
 class PreviousIntentHandler(IntentHandler):
-    """Moves back to the previous tip of the walk."""
+    """Moves back to the previous tip of the walk, or to the previous cause."""
 
     intents = ("AMAZON.PreviousIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        """Speaks the previous tip; at the first tip says so and repeats it."""
+        """Speaks the previous tip or cause; at the first one says so and repeats it."""
         state = state_of(handler_input)
         prompts = content_of(handler_input).prompts
+        cause = cause_index(state)
+        if cause is not None:
+            lead = [prompts["first_cause"]] if cause == 0 else []
+            return speak_cause(handler_input, max(cause - 1, 0), lead)
         if state.tip_index is None:
             return speak_home(handler_input, prompts["no_list"])
         if state.tip_index == 0:
@@ -175,5 +207,8 @@ class RepeatIntentHandler(IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         """Replays the saved response, or offers the main choices when there is none."""
+        topic = state_of(handler_input).topic
+        if topic is not None and topic[0] == "routine" and has_screen(handler_input):
+            return speak_routine(handler_input, topic[1])  # a screen spoke it: no speech saved
         saved = _saved_response(session_attributes(handler_input))
         return saved or speak_home(handler_input)

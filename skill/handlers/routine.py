@@ -5,30 +5,36 @@ from __future__ import annotations
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill import ssml
+from skill import screens, ssml
 from skill.handlers.base import IntentHandler
 from skill.handlers.content import ROUTINE_AFTER, resolved_id
+from skill.handlers.reminders import may_offer, offer
 from skill.responses import Card, ask, content_of, state_of
 from skill.state import State
 
 DEFAULT_ROUTINE = "RELIEF"  # someone woken by a cramp needs relief first
+OFFERS_REMINDER = "BEDTIME"  # when it finishes, the nightly reminder may be offered
 
 
 def speak_routine(handler_input: HandlerInput, routine_id: str) -> Response:
-    """Every step with its pause, then offers to go again; the tip walk stays where it was."""
+    """Every step with its pause, then offers to go again (or, once, after the bedtime stretch,
+    a nightly reminder); the tip walk stays where it was."""
     content = content_of(handler_input)
     routine = content.routines[routine_id]
     speech: list[str | ssml.Pause] = []
     for step in routine.steps:
         speech += [step.say, ssml.Pause(step.pause)]
-    again = content.prompts["routine_again"]
+    question, ending = "routine", content.prompts["routine_again"]
+    if routine_id == OFFERS_REMINDER and may_offer(handler_input):
+        question, ending = "reminder", offer(handler_input)
     state = state_of(handler_input)
     return ask(
         handler_input,
-        [*speech, again],
-        [again],
+        [*speech, ending],
+        [ending],
         card=Card.named(routine.name, routine.card),
-        state=State(question="routine", topic=("routine", routine_id), tip_index=state.tip_index),
+        state=State(question=question, topic=("routine", routine_id), tip_index=state.tip_index),
+        screen=screens.stretch(content, routine_id, ending),
     )
 
 

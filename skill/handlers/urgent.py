@@ -8,6 +8,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import IntentRequest, Response
 
+from skill import screens
 from skill.content import phrase_words
 from skill.handlers.base import IntentHandler
 from skill.handlers.content import resolved_id
@@ -79,4 +80,5 @@ class UrgentSymptomsIntentHandler(IntentHandler):
             speech = [content.prompts["emergency"], content.prompts["urgent_legs"]]
         else:
             speech = [urgent.summary]
-        return tell(handler_input, speech, card=Card.of(urgent))
+        screen = screens.warning(content, speech)  # on a screen: the same words first, nothing else
+        return tell(handler_input, speech, card=Card.of(urgent), screen=screen)

@@ -2,7 +2,9 @@
 
 Each language has one template (`interaction_model/templates/<language>.toml`); a locale may add
 to it in `interaction_model/templates/extras/<locale>.toml`: more samples, more synonyms, more
-alternatives for a macro, or its own invocation name. Extras add; they never take away.
+alternatives for a macro, or its own invocation name. Extras add; they never take away. An
+intent's `elicit` table gives the slots the skill asks for (Dialog.ElicitSlot) with what people
+answer; they become slot samples and the model's `dialog`.
 
 A template line stands for many phrasings, but the model keeps only varied ones: a phrasing whose
 content words (`Language.content_key`) an earlier sample of the intent already has is dropped,
@@ -26,7 +28,7 @@ from typing import Any
 
 from skill.content import SUPPORTED_LOCALES
 from skill.model.language import Language, language
-from skill.model.templates import TemplateError, expand
+from skill.model.templates import TemplateError, expand, expand_all
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
 
@@ -114,7 +116,15 @@ def build_model(spec: dict[str, Any], lang: Language) -> dict[str, Any]:
     macros = spec.get("macros", {})
     intents: list[dict[str, Any]] = []
     for name, intent in spec["intents"].items():
-        slots = [{"name": s, "type": t} for s, t in intent.get("slots", {}).items()]
+        elicit = intent.get("elicit", {})
+        slots = [
+            {
+                "name": s,
+                "type": t,
+                **({"samples": expand_all(elicit[s], macros)} if s in elicit else {}),
+            }
+            for s, t in intent.get("slots", {}).items()
+        ]
         entry: dict[str, Any] = {"name": name}
         if slots:
             entry["slots"] = slots
@@ -140,7 +150,44 @@ def build_model(spec: dict[str, Any], lang: Language) -> dict[str, Any]:
         "intents": intents,
         "types": types,
     }
-    return {"interactionModel": {"languageModel": language_model}}
+    model: dict[str, Any] = {"languageModel": language_model}
+    dialog = build_dialog(spec)
+    if dialog:
+        model["dialog"] = dialog
+    return {"interactionModel": model}
+
+
+def build_dialog(spec: dict[str, Any]) -> dict[str, Any] | None:
+    """The dialog model for intents with slots the skill asks for itself (`elicit`).
+
+    Alexa accepts Dialog.ElicitSlot only for an intent in the dialog model. The skill manages
+    the dialog (SKILL_RESPONSE): no slot is required, so Alexa prompts for none of its own.
+    """
+    intents = []
+    for name, intent in spec["intents"].items():
+        elicit = intent.get("elicit", {})
+        if not elicit:
+            continue
+        slots = [
+            {
+                "name": slot,
+                "type": intent["slots"][slot],
+                "confirmationRequired": False,
+                "elicitationRequired": False,
+                "prompts": {},
+            }
+            for slot in elicit
+        ]
+        intents.append(
+            {
+                "name": name,
+                "delegationStrategy": "SKILL_RESPONSE",
+                "confirmationRequired": False,
+                "prompts": {},
+                "slots": slots,
+            }
+        )
+    return {"intents": intents, "delegationStrategy": "SKILL_RESPONSE"} if intents else None
 
 
 def render(locale: str) -> str:

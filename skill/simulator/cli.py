@@ -1,7 +1,8 @@
 """The simulator's command line: typed, positional or replayed lines, shown as text or JSON.
 
-Usage: python -m skill.simulator [--locale en-US] [--user-id ID] [--json] [--replay FILE]
-       [--save-audio DIR] [LINE ...]
+Usage: python -m skill.simulator [--locale en-US] [--user-id ID] [--device NAME]
+                                [--grant reminders] [--json]
+       [--replay FILE] [--save-audio DIR] [LINE ...]
        python -m skill.simulator --web [--host 127.0.0.1] [--port 8000]
        python -m skill.simulator evaluate FILE.csv [--locale L] [--min 0.9]
 """
@@ -18,9 +19,16 @@ from pathlib import Path
 from typing import TextIO
 
 from skill.content import SUPPORTED_LOCALES
+from skill.simulator.devices import DEVICES, SPEAKER
 from skill.simulator.printer import PROMPT, Printer
 from skill.simulator.replay import COMMANDS, DEFAULT_LOCALE, Replay, ReplayError, command_error
-from skill.simulator.session import DEFAULT_USER_ID, Simulator, SimulatorError
+from skill.simulator.session import (
+    DEFAULT_USER_ID,
+    GRANTS,
+    PERMISSION_ANSWERS,
+    Simulator,
+    SimulatorError,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -49,6 +57,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help=f"the Alexa user talking (default {DEFAULT_USER_ID}, remembered between runs); "
         "`new` makes up a user never seen before",
+    )
+    parser.add_argument(
+        "--device",
+        choices=list(DEVICES),
+        default=SPEAKER,
+        help="the device talking: a speaker (default) or one with a screen, whose envelopes carry "
+        "its viewport and APL, so answers also carry their screen (`directives` in --json)",
+    )
+    parser.add_argument(
+        "--grant",
+        action="append",
+        choices=sorted(GRANTS),
+        default=[],
+        metavar="PERMISSION",
+        help="the user has granted this permission (reminders): requests carry a consent token; "
+        "without it the skill asks, and .accept or .deny answers",
     )
     parser.add_argument(
         "--json",
@@ -131,6 +155,15 @@ class Shell:
         name, _, argument = text.partition(" ")
         if name == ".quit":
             return False
+        if name in PERMISSION_ANSWERS:
+            if not self.simulator.awaiting_permission:
+                self.printer.error(f"{name}: the skill has not asked for a permission to answer")
+                self.failed = True
+                return True
+            if self.recording is not None:
+                self.recording.lines.append(name)
+            self.printer.turn(self.simulator.say(name))
+            return True
         if name == ".new":
             if self.recording is not None:
                 self.recording.lines.append(name)
@@ -230,7 +263,15 @@ def main(
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.web:
-        if args.lines or args.replay or args.json or args.save_audio or args.locale:
+        if (
+            args.lines
+            or args.replay
+            or args.json
+            or args.save_audio
+            or args.locale
+            or args.grant
+            or (args.device != SPEAKER)
+        ):
             parser.error("--web takes only --host and --port; the page does the rest")
         from skill.simulator.web import serve
 
@@ -256,7 +297,9 @@ def main(
     interactive = args.replay is None and not args.lines and stdin.isatty()
     printer = Printer(stdout, stderr, as_json=args.json, echo=not interactive)
     try:
-        simulator = Simulator(locale, skill_id, _user_id(args.user_id))
+        simulator = Simulator(
+            locale, skill_id, _user_id(args.user_id), args.device, grants=args.grant
+        )
         shell = Shell(simulator, printer, _save_audio(args.save_audio, locale))
     except SimulatorError as exc:
         printer.error(str(exc))

@@ -107,14 +107,17 @@ class NLU:
             slots = self.intent_slots[intent["name"]]
             for sample in [*intent.get("samples", []), *builtin_phrases.get(intent["name"], [])]:
                 typed = " ".join(
-                    f"{{{slots[w[1:-1]]}}}" if w[0] == "{" else w for w in sample.split()
+                    placeholder(slots[w[1:-1]]) if w[0] == "{" else w for w in sample.split()
                 )
                 texts.append(" ".join(self._read(typed).tokens))
                 labels.append(intent["name"])
         self._known = {t for text in texts for t in text.split()} | {
             s for k in self._values for s in k
         }
-        self._types = sorted({t for slots in self.intent_slots.values() for t in slots.values()})
+        # Catalog types only: Alexa's built-in types (AMAZON.TIME) are resolved by the caller.
+        self._types = sorted(
+            {t for slots in self.intent_slots.values() for t in slots.values() if "." not in t}
+        )
         texts += [" ".join(self._read(line).tokens) for line in offtopic]
         labels += [FALLBACK] * (len(texts) - len(labels))
         self._classifier = Classifier(texts, labels)
@@ -142,14 +145,21 @@ class NLU:
         """Understand one utterance."""
         return self.ranked(text)[0]
 
-    def ranked(self, text: str) -> tuple[Parse, list[tuple[str, float]]]:
+    def ranked(
+        self, text: str, heard_types: Iterable[str] = ()
+    ) -> tuple[Parse, list[tuple[str, float]]]:
         """Understand one utterance; also the intents considered, with their scores, best first.
+
+        `heard_types`: built-in slot types (AMAZON.TIME) whose words the caller took out of
+        `text` and resolves itself; each stands in the text as its placeholder.
 
         When the words as heard are in domain, each run of words the model never saw is also read
         as a value of each slot type ("should i take {Remedy} for cramps"): such a reading wins,
         a little less convinced, if it is likelier and its intent takes that slot.
         """
         reading = self._read(text)
+        reading.tokens.extend(placeholder(kind) for kind in heard_types)
+        reading.spans.extend((len(reading.words), len(reading.words)) for _ in heard_types)
         if not reading.tokens:
             return Parse(FALLBACK), []
         readings = [(reading.tokens, None), *self._captures(reading)]
@@ -181,7 +191,7 @@ class NLU:
             values = self._values.get(tuple(stems[i : i + size]), [])
             for value in values:
                 reading.found.setdefault(value.type, (" ".join(words[i : i + size]), value))
-            for token in [f"{{{v.type}}}" for v in values] or [stems[i]]:
+            for token in [placeholder(v.type) for v in values] or [stems[i]]:
                 reading.tokens.append(token)
                 reading.spans.append((i, i + size))
             i += size
@@ -199,7 +209,7 @@ class NLU:
             if 0 < j - i <= MAX_CAPTURE_WORDS:
                 heard = " ".join(reading.words[reading.spans[i][0] : reading.spans[j - 1][1]])
                 for kind in (k for k in self._types if k not in reading.found):
-                    out.append(([*tokens[:i], f"{{{kind}}}", *tokens[j:]], (kind, heard)))
+                    out.append(([*tokens[:i], placeholder(kind), *tokens[j:]], (kind, heard)))
             i = j + 1
         return out
 
@@ -215,6 +225,11 @@ class NLU:
             elif capture is not None and capture[0] == kind:
                 slots[name] = SlotMatch(name, kind, capture[1])
         return slots
+
+
+def placeholder(slot_type: str) -> str:
+    """How a slot type stands in a text: `{CrampCause}`, `{AMAZON_TIME}`."""
+    return "{" + slot_type.replace(".", "_") + "}"
 
 
 def load_builtin_phrases(lang: str = DEFAULT_LANGUAGE) -> dict[str, list[str]]:

@@ -104,8 +104,12 @@ def evaluate(nlu: NLU, rows: list[Labelled]) -> Accuracy:
     misses = []
     hits = {True: 0, False: 0}
     totals = {True: 0, False: 0}
+    from skill.simulator.amazon_time import understand  # a time as the simulator hears it
+
     for row in rows:
-        parse = nlu.parse(row.text)
+        # A time said ("ten pm") fills AMAZON.TIME as in the simulator; a baseline without the
+        # NLU's interface (the benchmark's exact matcher) parses on its own.
+        parse = understand(nlu, row.text)[0] if hasattr(nlu, "ranked") else nlu.parse(row.text)
         totals[row.in_domain] += 1
         if row.matches(parse):
             hits[row.in_domain] += 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from typing import TextIO
+from typing import Any, TextIO
 
 from skill.simulator.session import Exchange, Turn
 
@@ -46,13 +46,27 @@ class Printer:
         heard = turn.intent or turn.request_type
         lines.append(_row("heard", heard + (" (new session)" if _is_new(turn) else "")))
         for name, slot in turn.slots.items():
-            lines.append(_row("slot", f'{name} = "{slot["value"]}" -> {slot["id"] or "no match"}'))
+            resolved = f" -> {slot['id'] or 'no match'}" if _resolves(turn, name) else ""
+            lines.append(_row("slot", f'{name} = "{slot["value"]}"{resolved}'))
+        for directive in turn.directives:
+            shown = " ".join(str(v) for v in directive.values())
+            if directive["type"] == "Connections.SendRequest":
+                shown += " (Alexa asks for the permission: answer with .accept or .deny)"
+            lines.append(_row("sends", shown))
         lines.append(_row("speech", turn.speech or "(silence)"))
         if turn.reprompt:
             lines.append(_row("reprompt", turn.reprompt))
         if turn.card:
             lines.append(_row("card", f"[{turn.card['title']}]\n{turn.card['text']}"))
-        lines.append(_row("session", "ended" if turn.end_session else "open, listening"))
+        for directive in turn.directives:
+            lines.append(_row("screen", _screen_line(directive)))
+        if turn.reminders_changed:
+            set_ = [f"{r['time']} ({r['recurrence']}): {r['text']}" for r in turn.reminders]
+            lines.append(_row("reminder", "\n".join(set_) or "none"))
+        if any(d["type"] == "Connections.SendRequest" for d in turn.directives):
+            lines.append(_row("session", "paused: Alexa asks, and resumes it with the answer"))
+        else:
+            lines.append(_row("session", "ended" if turn.end_session else "open, listening"))
         print("\n".join(lines) + "\n", file=self.out, flush=True)
 
     def exchange(self, exchange: Exchange) -> None:
@@ -60,6 +74,21 @@ class Printer:
         if self.raw:
             for label, envelope in (("request", exchange.request), ("response", exchange.response)):
                 print(f"{label}: {json.dumps(envelope, indent=2)}", file=self.info, flush=True)
+
+
+def _screen_line(directive: dict[str, Any]) -> str:
+    """A directive in a line: what a RenderDocument shows, else its type."""
+    properties = (directive.get("datasources") or {}).get("screen", {}).get("properties") or {}
+    shown = properties.get("headline") or properties.get("lead")
+    place = properties.get("place")
+    words = " · ".join(str(w) for w in (shown, place) if w)
+    return f"{directive.get('type')}" + (f": {words}" if words else "")
+
+
+def _resolves(turn: Turn, name: str) -> bool:
+    """Whether a slot went through entity resolution (custom types; AMAZON.TIME does not)."""
+    slots = turn.exchange.request["request"].get("intent", {}).get("slots", {})
+    return "resolutions" in slots.get(name, {})
 
 
 def _is_new(turn: Turn) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_LOCALE = "en-US"
-COMMANDS = (".new", ".json", ".record FILE", ".quit")
+COMMANDS = (".new", ".accept", ".deny", ".json", ".record FILE", ".quit")
 
 
 class ReplayError(ValueError):

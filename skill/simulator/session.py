@@ -6,19 +6,29 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from skill.model.language import fold
-from skill.simulator import envelopes
+from skill.simulator import amazon_time, envelopes
+from skill.simulator.devices import DEVICES, SPEAKER
 from skill.simulator.envelopes import Session, Slot
 from skill.simulator.nlu import NLU
+
+if TYPE_CHECKING:
+    from skill.simulator.cloud import CloudStandIn
 
 # The simulator's user unless `--user-id` names another: stable, so that the visits it makes
 # are remembered from one `make run` to the next (README, "Remembering users").
 DEFAULT_USER_ID = "amzn1.ask.account.SIMULATOR-DEVELOPER"
+# What `directives` rows carry besides `type`, whichever directive has them (RenderDocument:
+# token, document, datasources; ExecuteCommands: token, commands; Connections.SendRequest: name).
+DIRECTIVE_KEYS = ("token", "document", "datasources", "commands", "name")
+# Permissions `--grant` can give, by name, and the scope each stands for.
+GRANTS = {"reminders": "alexa::alerts:reminders:skill:readwrite"}
+PERMISSION_ANSWERS = {".accept": "ACCEPTED", ".deny": "DENIED"}
 
 
 class SimulatorError(Exception):
@@ -53,6 +63,8 @@ class Turn:
     exchange: Exchange
     closed: Exchange | None = None
     considered: tuple[tuple[str, float], ...] = ()  # intents the NLU weighed, best first
+    reminders: tuple[dict[str, str], ...] = ()  # the stand-in's reminders for this user, after
+    reminders_changed: bool = False  # whether this turn changed them
 
     @property
     def request_type(self) -> str:
@@ -107,6 +119,15 @@ class Turn:
         return {"title": card.get("title", ""), "text": card.get("content", card.get("text", ""))}
 
     @property
+    def directives(self) -> list[dict[str, Any]]:
+        """Each directive of the response: its `type`, and the members that say what it does."""
+        return [
+            {"type": d.get("type"), **{k: d[k] for k in DIRECTIVE_KEYS if k in d}}
+            for d in self._response.get("directives") or []
+            if isinstance(d, dict)
+        ]
+
+    @property
     def end_session(self) -> bool:
         """Whether the skill ended the session (anything but an explicit False ends it)."""
         return self._response.get("shouldEndSession") is not False
@@ -123,6 +144,8 @@ class Turn:
             "reprompt": self.reprompt,
             "card": self.card,
             "end_session": self.end_session,
+            "directives": self.directives,
+            "reminders": [dict(r) for r in self.reminders],
         }
 
 
@@ -147,22 +170,35 @@ def nlu_for(locale: str) -> NLU:
 
 
 class Simulator:
-    """Turns typed lines into Alexa request envelopes and sends them through the Lambda handler."""
+    """Turns typed lines into Alexa request envelopes and sends them through the Lambda handler.
+
+    Alexa's APIs are the stand-in's (skill/simulator/cloud.py): envelopes carry its endpoint
+    and a token for the user, and the permissions granted (`grants`, `grant`, `.accept`).
+    """
 
     def __init__(
         self,
         locale: str = "en-US",
         skill_id: str | None = None,
         user_id: str | None = None,
+        device: str = SPEAKER,
+        grants: Iterable[str] = (),
         persistence: str | None = None,
     ) -> None:
         """A simulated device for a locale; `persistence` ("none", "sqlite:PATH") overrides
         `PERSISTENCE` and the local default."""
-        self.locale = locale
-        self.persistence = persistence
+        if device not in DEVICES:
+            raise SimulatorError(f"unknown device {device!r}; known: {', '.join(DEVICES)}")
+        self.locale, self.device, self.persistence = locale, device, persistence
         self.skill_id = skill_id or os.environ.get("SKILL_ID") or envelopes.DEFAULT_SKILL_ID
         self.user_id = user_id or DEFAULT_USER_ID
         self.session: Session | None = None
+        unknown = set(grants) - set(GRANTS)
+        if unknown:
+            raise SimulatorError(f"unknown permission {sorted(unknown)[0]!r}; known: reminders")
+        self.grants: set[str] = set(grants)
+        self._elicit: tuple[str, str, dict[str, Any]] | None = None  # intent, slot, slots so far
+        self._asked: tuple[str, str | None] | None = None  # a Connections.SendRequest: name, token
         try:
             self.nlu = nlu_for(locale)
         except FileNotFoundError as exc:
@@ -177,14 +213,28 @@ class Simulator:
         )
 
     @cached_property
+    def cloud(self) -> CloudStandIn:
+        """The stand-in for Alexa's Reminders and Settings APIs (one per process, on loopback)."""
+        from skill.simulator.cloud import shared
+
+        return shared()
+
+    @property
+    def api_token(self) -> str:
+        """The API access token the envelopes carry for this user."""
+        return self.cloud.token_for(self.user_id)
+
+    @cached_property
     def _handler(self) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
         """A Lambda handler built as skill.lambda_function builds it, but remembering visits in
-        the local SQLite file unless `PERSISTENCE` says otherwise."""
+        the local SQLite file unless `PERSISTENCE` says otherwise, and trusting the stand-in."""
         from skill.factory import create_skill_builder
         from skill.persistence import LOCAL_DEFAULT
+        from skill.services import ServiceApiClient
 
+        client = ServiceApiClient(ca_bundle=self.cloud.ca_path)
         handler = create_skill_builder(
-            default_persistence=LOCAL_DEFAULT, persistence=self.persistence
+            default_persistence=LOCAL_DEFAULT, api_client=client, persistence=self.persistence
         ).lambda_handler()
         # The SDK types the event as str; Lambda (and this simulator) passes the parsed JSON.
         return cast(Callable[[dict[str, Any], Any], dict[str, Any]], handler)
@@ -194,22 +244,53 @@ class Simulator:
         """Whether a session is open, so the next line is a turn in it."""
         return self.session is not None and not self.session.ended
 
+    @property
+    def awaiting_permission(self) -> bool:
+        """Whether the skill asked for a permission that `.accept` or `.deny` can answer."""
+        return self._asked is not None and self.session_open
+
+    def grant(self, name: str, granted: bool = True) -> None:
+        """Give (or take back) a permission for the next requests, and tell the stand-in."""
+        if name not in GRANTS:
+            raise SimulatorError(f"unknown permission {name!r}; known: reminders")
+        (self.grants.add if granted else self.grants.discard)(name)
+        self.cloud.user(self.api_token, granted="reminders" in self.grants)
+        if self.session is not None:
+            self._authorise(self.session)
+
+    def _authorise(self, session: Session) -> None:
+        """The stand-in's endpoint and token, and the permissions granted, on a session."""
+        session.api_endpoint = self.cloud.endpoint
+        session.api_access_token = self.api_token
+        scopes = [GRANTS[name] for name in sorted(self.grants)]
+        session.permissions = envelopes.granted_permissions(*scopes) if scopes else None
+
     def say(self, line: str) -> Turn:
-        """Send what a user said; words Alexa cannot make out go to the NLU and fall back."""
+        """Send what a user said; words Alexa cannot make out go to the NLU and fall back.
+
+        `.accept` and `.deny` answer a permission request the skill made (answer_permission).
+        """
+        if line.strip() in PERMISSION_ANSWERS:
+            return self.answer_permission(PERMISSION_ANSWERS[line.strip()], line.strip())
         invoked, words = self._heard_words(line)
+        if not invoked and self.awaiting_permission:
+            return self.answer_permission(self._heard_as_permission(words), line)
         closed = self.end_session() if invoked else None
         if not self.session_open:
             self.session = self._new_session()
         assert self.session is not None
+        if not invoked and self._elicit is not None and (elicited := self._elicited(words)):
+            return self._turn(line.strip(), elicited, closed, ())
         request, considered = self._request(self.session, invoked, words)
-        return Turn(line.strip(), self._send(request), closed, considered)
+        return self._turn(line.strip(), request, closed, considered)
 
     def hear(self, line: str) -> dict[str, Any]:
-        """The request Alexa would send for a typed line, without sending it or changing the
-        session: what `say` understands, for checking understanding alone."""
+        """The request Alexa would send for a typed line in a new turn, without sending it or
+        changing the session: what `say` understands, for checking understanding alone."""
         invoked, words = self._heard_words(line)
-        open_session = self.session if self.session_open and not invoked else None
-        return self._request(open_session or self._new_session(), invoked, words)[0]
+        session = self.session if self.session_open and not invoked else None
+        fresh = Session(self.skill_id, self.locale, user_id=self.user_id, device=self.device)
+        return self._request(session or fresh, invoked, words)[0]
 
     def _heard_words(self, line: str) -> tuple[bool, str]:
         """Whether the line invokes the skill ("ask leg cramp helper ..."), and the words left
@@ -230,6 +311,49 @@ class Simulator:
             return envelopes.launch(session), ()
         return self._intent_request(session, words)
 
+    def answer_permission(self, status: str, utterance: str | None = None) -> Turn:
+        """Alexa's Connections.Response to the permission request: ACCEPTED, DENIED or
+        NOT_ANSWERED (`.accept`, `.deny`). After ACCEPTED the permission stays granted."""
+        if not self.awaiting_permission or self._asked is None or self.session is None:
+            raise SimulatorError("the skill has not asked for a permission to answer")
+        name, token = self._asked
+        if status == "ACCEPTED":
+            self.grant("reminders")
+        payload = {"permissionScope": GRANTS["reminders"], "status": status}
+        request = envelopes.connections_response(self.session, name, status, token, payload=payload)
+        return self._turn(utterance or status.lower(), request, None, ())
+
+    def _heard_as_permission(self, words: str) -> str:
+        """What Alexa's own permission question hears in a spoken answer: yes, no, or neither."""
+        intent = self.nlu.parse(words).intent if words else None
+        return {"AMAZON.YesIntent": "ACCEPTED", "AMAZON.NoIntent": "DENIED"}.get(
+            intent or "", "NOT_ANSWERED"
+        )
+
+    def _elicited(self, words: str) -> dict[str, Any] | None:
+        """The IntentRequest filling the slot the skill asked for, when the words are a time."""
+        assert self._elicit is not None and self.session is not None
+        intent, slot_name, slots = self._elicit
+        if self.nlu.slot_types(intent).get(slot_name) != amazon_time.SLOT_TYPE:
+            return None
+        time = amazon_time.find(words, self.locale, answer=True)
+        if time is None:
+            return None
+        filled = {
+            name: Slot(slot.get("value")) for name, slot in slots.items() if isinstance(slot, dict)
+        }
+        filled[slot_name] = Slot(time.value)
+        return envelopes.intent(self.session, intent, filled, {}, dialog_state="IN_PROGRESS")
+
+    def touch(self, arguments: list[Any], token: str) -> Turn:
+        """A touch on the screen the skill sent: an APL UserEvent in the current session."""
+        if not self.session_open:
+            self.session = self._new_session()
+        assert self.session is not None
+        label = " ".join(str(a) for a in arguments if a not in ("", None))
+        request = envelopes.user_event(self.session, token, arguments)
+        return Turn(f"(touch: {label})", self._send(request))
+
     def end_session(self, reason: str = "USER_INITIATED") -> Exchange | None:
         """Close an open session with a SessionEndedRequest, as Alexa does; None if none is open."""
         if not self.session_open:
@@ -237,20 +361,33 @@ class Simulator:
         assert self.session is not None
         exchange = self._send(envelopes.session_ended(self.session, reason))
         self.session.ended = True
+        self._elicit = self._asked = None
         return exchange
 
     def _new_session(self) -> Session:
         """A new session for the same user and device as before."""
-        session = Session(skill_id=self.skill_id, locale=self.locale, user_id=self.user_id)
+        session = Session(
+            skill_id=self.skill_id, locale=self.locale, user_id=self.user_id, device=self.device
+        )
         if self.session is not None:
             session.device_id = self.session.device_id
+        else:
+            from skill.simulator.cloud import LOCALE_ZONES
+
+            self.cloud.set_time_zone(session.device_id, LOCALE_ZONES.get(self.locale))
+            self.cloud.user(self.api_token, granted="reminders" in self.grants)
+        self._authorise(session)
+        self._elicit = self._asked = None
         return session
 
     def _intent_request(
         self, session: Session, words: str
     ) -> tuple[dict[str, Any], tuple[tuple[str, float], ...]]:
-        """The IntentRequest Alexa would send (every declared slot), and the intents weighed."""
-        parse, considered = self.nlu.ranked(words)
+        """The IntentRequest Alexa would send (every declared slot), and the intents weighed.
+
+        A time said fills an AMAZON.TIME slot with Alexa's value (amazon_time.understand).
+        """
+        parse, considered = amazon_time.understand(self.nlu, words)
         declared = self.nlu.slot_types(parse.intent)
         slots = {}
         for slot_name in declared:
@@ -259,6 +396,19 @@ class Simulator:
             slots[slot_name] = heard
         custom = {n: t for n, t in declared.items() if not t.startswith("AMAZON.")}
         return envelopes.intent(session, parse.intent, slots, custom), tuple(considered)
+
+    def _turn(
+        self,
+        utterance: str,
+        request: dict[str, Any],
+        closed: Exchange | None,
+        considered: tuple[tuple[str, float], ...],
+    ) -> Turn:
+        """Send a request and note what it did to the user's reminders."""
+        before = self.cloud.reminders(self.api_token)
+        exchange = self._send(request)
+        after = self.cloud.reminders(self.api_token)
+        return Turn(utterance, exchange, closed, considered, tuple(after), after != before)
 
     def _send(self, request: dict[str, Any]) -> Exchange:
         """Send one envelope through the Lambda handler, as JSON on the wire."""
@@ -271,4 +421,26 @@ class Simulator:
             raise SimulatorError(f"the skill refused the request: {exc}") from None
         if self.session is not None and request["request"]["type"] != "SessionEndedRequest":
             self.session.update(response)
+            self._follow(response)
         return Exchange(request, response)
+
+    def _follow(self, response: dict[str, Any]) -> None:
+        """What the response's directives ask of the next turn, as Alexa would do it: fill the
+        slot a Dialog.ElicitSlot asks for; keep the session for a Connections.SendRequest."""
+        assert self.session is not None
+        self._elicit = self._asked = None
+        for directive in (response.get("response") or {}).get("directives") or []:
+            kind = directive.get("type") if isinstance(directive, dict) else None
+            if kind == "Dialog.ElicitSlot":
+                intent = directive.get("updatedIntent") or {}
+                if isinstance(intent.get("name"), str) and isinstance(
+                    directive.get("slotToElicit"), str
+                ):
+                    self._elicit = (
+                        intent["name"],
+                        directive["slotToElicit"],
+                        intent.get("slots") or {},
+                    )
+            elif kind == "Connections.SendRequest":
+                self._asked = (str(directive.get("name")), directive.get("token"))
+                self.session.ended = False  # Alexa asks its question, then resumes the session

@@ -1,6 +1,7 @@
 """The web simulator: the page in `static/` and a small JSON API over the terminal's `Simulator`.
 
-Routes: `GET /` (the page), `GET /api/locales`, `POST /api/turn`, `GET /api/replay?session=ID`,
+Routes: `GET /` (the page), `GET /api/locales`, `GET /api/devices`, `POST /api/turn`,
+`POST /api/event` (a touch on the screen preview), `GET /api/replay?session=ID`,
 `POST /api/replay` (run a replay file), `POST /api/evaluate?locale=L` (an NLU-evaluation CSV),
 `GET /audio/<locale>/<file>.mp3` (the committed clips, for voice out).
 """
@@ -18,9 +19,18 @@ from werkzeug.exceptions import HTTPException
 from skill.audio.local import Speaker, segments
 from skill.audio.manifest import default_audio_dir
 from skill.content import SUPPORTED_LOCALES, resolve_locale
+from skill.simulator.devices import DEVICES, SPEAKER, describe
 from skill.simulator.nlueval import AnnotationError, load_annotations, score
 from skill.simulator.replay import DEFAULT_LOCALE, Replay, ReplayError, command_error
-from skill.simulator.session import Exchange, Simulator, SimulatorError, Turn, nlu_for
+from skill.simulator.session import (
+    GRANTS,
+    PERMISSION_ANSWERS,
+    Exchange,
+    Simulator,
+    SimulatorError,
+    Turn,
+    nlu_for,
+)
 from skill.simulator.websessions import SessionStore, WebSession
 from skill.webaudio import add_audio_route
 
@@ -31,6 +41,8 @@ MAX_REPLAY_LINES = 200
 MAX_SESSION_LINES = 500  # a session's recorded lines are bounded too
 MAX_CONSIDERED = 5  # like the utterance profiler, a few runners-up
 MAX_BODY_BYTES = 1024 * 1024
+MAX_EVENT_ARGUMENTS = 4
+MAX_TOKEN_CHARS = 200
 TERMINAL_ONLY = {
     ".json": "the page always shows the request and response JSON",
     ".record": "use Download replay instead",
@@ -86,9 +98,13 @@ def considered(turn: Turn) -> list[dict[str, Any]]:
 
 
 def answer(
-    session_id: str, turn: Turn | None, closed: Exchange | None, audio_dir: Path
+    session_id: str,
+    turn: Turn | None,
+    closed: Exchange | None,
+    audio_dir: Path,
+    grants: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The API's answer for one line."""
+    """The API's answer for one line; `grants`: the permissions the user now has."""
     if turn is None:
         exchange = closed
         body: dict[str, Any] = {"session": session_id, "turn": None, "considered": []}
@@ -99,6 +115,7 @@ def answer(
         body["voice"] = voice(turn.ssml, turn.exchange.request["request"]["locale"], audio_dir)
     body["request"] = exchange.request if exchange else None
     body["response"] = exchange.response if exchange else None
+    body["grants"] = grants or []
     return body
 
 
@@ -125,6 +142,19 @@ def _field(data: dict[str, Any], name: str, *, required: bool = False) -> str | 
     return value
 
 
+def _grants(data: dict[str, Any]) -> list[str] | None:
+    """The permissions the page's switches give (None when the body says nothing), or a 400."""
+    value = data.get("grant")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ApiError(400, '"grant" must be a list of permission names')
+    unknown = sorted(set(value) - set(GRANTS))
+    if unknown:
+        raise ApiError(400, f"unknown permission {unknown[0][:40]!r}; known: {', '.join(GRANTS)}")
+    return sorted(set(value))
+
+
 def _locale(value: str | None) -> str:
     """A known locale (default en-US), or a 400 naming the known ones."""
     known = locales()
@@ -145,10 +175,20 @@ def create_app(
     add_audio_route(app, audio_dir)
 
     def new_session(
-        locale: str, user: str | None, replay_skill_id: str | None = None
+        locale: str,
+        user: str | None,
+        replay_skill_id: str | None = None,
+        device: str = SPEAKER,
+        grants: list[str] | None = None,
     ) -> tuple[str, WebSession]:
         try:
-            simulator = Simulator(locale, replay_skill_id or skill_id, user_id=user)
+            simulator = Simulator(
+                locale,
+                replay_skill_id or skill_id,
+                user_id=user,
+                device=device,
+                grants=grants or (),
+            )
         except SimulatorError as exc:
             raise ApiError(400, str(exc)) from None
         return store.add(simulator)
@@ -166,17 +206,22 @@ def create_app(
                     400, problem or f"{name} only works in the terminal: " + TERMINAL_ONLY[name]
                 )
         with session.lock:
+            if text in PERMISSION_ANSWERS and not session.simulator.awaiting_permission:
+                raise ApiError(400, f"{text}: the skill has not asked for a permission to answer")
             if len(session.lines) >= MAX_SESSION_LINES:
                 raise ApiError(400, f"a session holds {MAX_SESSION_LINES} lines; start a new one")
             try:
+                grants = sorted(session.simulator.grants)
                 if text == ".new":
                     session.lines.append(text)
-                    return answer(session_id, None, session.simulator.end_session(), audio_dir)
+                    closed = session.simulator.end_session()
+                    return answer(session_id, None, closed, audio_dir, grants)
                 turn = session.simulator.say(text)
             except SimulatorError as exc:
                 raise ApiError(422, str(exc)) from None
             session.lines.append(text)
-        return answer(session_id, turn, None, audio_dir)
+            grants = sorted(session.simulator.grants)  # .accept grants for the rest of the run
+        return answer(session_id, turn, None, audio_dir, grants)
 
     @app.get("/")
     def index() -> Response:
@@ -186,6 +231,34 @@ def create_app(
     def api_locales() -> Response:
         return jsonify(locales=locales(), default=DEFAULT_LOCALE)
 
+    @app.get("/api/devices")
+    def api_devices() -> Response:
+        return jsonify(devices=[describe(name) for name in DEVICES], default=SPEAKER)
+
+    @app.post("/api/event")
+    def api_event() -> Response:
+        data = _json_body()
+        session_id, token = _field(data, "session", required=True), _field(data, "token")
+        arguments = data.get("arguments")
+        if not isinstance(arguments, list) or len(arguments) > MAX_EVENT_ARGUMENTS:
+            raise ApiError(400, f'"arguments" must be a list of at most {MAX_EVENT_ARGUMENTS}')
+        if not all(isinstance(a, str) and len(a) <= MAX_LINE_CHARS for a in arguments):
+            raise ApiError(400, '"arguments" must hold strings')
+        if token is not None and len(token) > MAX_TOKEN_CHARS:
+            raise ApiError(400, f'"token" is over {MAX_TOKEN_CHARS} characters')
+        assert session_id is not None
+        session = store.get(session_id)
+        if session is None:
+            raise ApiError(404, f"unknown or expired session {session_id[:40]!r}")
+        if session.simulator.device == SPEAKER:
+            raise ApiError(400, "a speaker has no screen to touch; pick a device with one")
+        with session.lock:
+            try:
+                turn = session.simulator.touch(arguments, token or "")
+            except SimulatorError as exc:
+                raise ApiError(422, str(exc)) from None
+        return jsonify(answer(session_id, turn, None, audio_dir))
+
     @app.post("/api/turn")
     def api_turn() -> Response:
         data = _json_body()
@@ -194,13 +267,18 @@ def create_app(
         if len(line) > MAX_LINE_CHARS:
             raise ApiError(400, f'"line" is over {MAX_LINE_CHARS} characters')
         locale, session_id = _field(data, "locale"), _field(data, "session")
-        user = _field(data, "user")
+        user, device = _field(data, "user"), _field(data, "device")
+        if device is not None and device not in DEVICES:
+            raise ApiError(400, f"unknown device {device!r}; known: {', '.join(DEVICES)}")
         if user is not None and not 0 < len(user) <= MAX_USER_CHARS:
             raise ApiError(400, f'"user" must be 1 to {MAX_USER_CHARS} characters')
         if locale is not None:
             _locale(locale)
+        grants = _grants(data)
         if session_id is None:
-            session_id, session = new_session(_locale(locale), user)
+            session_id, session = new_session(
+                _locale(locale), user, device=device or SPEAKER, grants=grants
+            )
         else:
             found = store.get(session_id)
             if found is None:
@@ -211,6 +289,12 @@ def create_app(
                 raise ApiError(400, f"the session is in {simulator.locale}; start a new one")
             if user is not None and simulator.session and user != simulator.session.user_id:
                 raise ApiError(400, "the session has another user; start a new one")
+            if device is not None and device != simulator.device:
+                raise ApiError(400, f"the session is on {simulator.device}; start a new one")
+            if grants is not None:
+                with session.lock:
+                    for name in GRANTS:
+                        simulator.grant(name, name in grants)
         return jsonify(say(session_id, session, line))
 
     @app.get("/api/replay")

@@ -2,7 +2,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { session: null, turns: [], speaking: 0 };
+const state = { session: null, turns: [], speaking: 0, devices: {}, lighting: 0 };
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -33,7 +33,8 @@ async function api(path, options = {}) {
 
 async function say(line) {
   showError("");
-  const body = { line, locale: $("locale").value, session: state.session };
+  const body = { line, locale: $("locale").value, session: state.session, device: $("device").value,
+    grant: $("grant-reminders").checked ? ["reminders"] : [] };
   const user = $("user").value.trim();
   if (user) body.user = user;
   try {
@@ -44,13 +45,30 @@ async function say(line) {
     });
     state.session = result.session;
     updateReplayLink();
+    $("grant-reminders").checked = (result.grants || []).includes("reminders");
     if (result.turn) addTurn(result); else addDivider("new session");
+    showPermissionAsk(result.turn);
     return result;
   } catch (error) {
     showError(error.message);
     if (/unknown or expired session/.test(error.message)) state.session = null;
     return null;
   }
+}
+
+// Alexa's permission question, while the skill waits for its answer (Connections.SendRequest).
+function asksPermission(turn) {
+  return Boolean(turn) && (turn.directives || []).some((d) => d.type === "Connections.SendRequest");
+}
+
+function showPermissionAsk(turn) {
+  $("permission-ask").hidden = !asksPermission(turn);
+}
+
+function showReminders(reminders) {
+  const rows = (reminders || []).map((r) => el("li", { testid: "reminder" },
+    el("strong", {}, r.time), ` every day (${r.recurrence}): ${r.text}`));
+  $("reminders").replaceChildren(...(rows.length ? rows : [el("li", { class: "muted" }, "none")]));
 }
 
 function addDivider(text) {
@@ -66,7 +84,8 @@ function addTurn(result) {
   const alexa = el("div", { class: "alexa" },
     el("div", { class: "meta" },
       el("span", { testid: "turn-intent" }, heard),
-      el("span", {}, turn.end_session ? "session ended" : "listening"),
+      el("span", {}, asksPermission(turn) ? "Alexa asks for permission"
+        : turn.end_session ? "session ended" : "listening"),
       show),
     el("div", { testid: "turn-speech" }, turn.speech || "(silence)"));
   const card = el("div", { testid: "turn-card", class: turn.card ? "card" : "" });
@@ -76,6 +95,8 @@ function addTurn(result) {
   $("transcript").append(item);
   item.scrollIntoView({ block: "nearest" });
   select(index);
+  showScreen(result);
+  showReminders(turn.reminders);
   speak(result.voice || [], result.request.request.locale);
 }
 
@@ -86,7 +107,8 @@ function select(index) {
   $("empty").hidden = true;
   $("details").hidden = false;
   $("d-intent").textContent = turn.intent || turn.request_type;
-  $("d-session").textContent = turn.end_session ? "ended" : "open, listening";
+  $("d-session").textContent = asksPermission(turn) ? "paused: Alexa asks, then resumes it"
+    : turn.end_session ? "ended" : "open, listening";
   const slots = (request.request.intent && request.request.intent.slots) || {};
   const slotRows = Object.values(slots).filter((s) => s.value != null).map((slot) => {
     const authority = ((slot.resolutions || {}).resolutionsPerAuthority || [])[0] || {};
@@ -99,6 +121,9 @@ function select(index) {
     el("td", {}, c.score == null ? "—" : c.score.toFixed(3))));
   $("d-considered").replaceChildren(...(considered.length ? considered
     : [el("tr", {}, el("td", { colspan: "2" }, "none (no language understanding for this request)"))]));
+  const directives = (turn.directives || []).map((d) => el("li", {},
+    [d.type, d.name].filter(Boolean).join(" ")));
+  $("d-directives").replaceChildren(...(directives.length ? directives : [el("li", {}, "none")]));
   $("d-speech").textContent = turn.speech || "(silence)";
   $("d-ssml").textContent = turn.ssml || "";
   $("d-reprompt").textContent = turn.reprompt || "none";
@@ -109,6 +134,108 @@ function select(index) {
   $("d-attributes").textContent = JSON.stringify(response.sessionAttributes || {}, null, 2);
   $("d-request").textContent = JSON.stringify(request, null, 2);
   $("d-response").textContent = JSON.stringify(response, null, 2);
+}
+
+// ---- the screen preview: what the RenderDocument's data sources say to show ----------------
+
+function currentDevice() {
+  return state.devices[$("device").value] || { screen: null };
+}
+
+function fitScreen() {
+  const device = currentDevice();
+  const screen = $("screen");
+  const has = Boolean(device.screen);
+  $("screen-none").hidden = has;
+  screen.hidden = !has || !screen.childElementCount;
+  if (!has) return;
+  screen.style.aspectRatio = `${device.screen.width} / ${device.screen.height}`;
+  screen.classList.toggle("round", device.screen.shape === "ROUND");
+  screen.dataset.device = device.name;
+}
+
+function touchButton(touch, token, extra = {}) {
+  const button = el("button", { type: "button", "aria-label": touch.label, testid: `touch-${touch.action}`, ...extra }, touch.text);
+  button.addEventListener("click", () => touchScreen([touch.action, touch.id], token));
+  return button;
+}
+
+async function touchScreen(args, token) {
+  showError("");
+  try {
+    const result = await api("/api/event", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ session: state.session, arguments: args, token }),
+    });
+    addTurn(result);
+  } catch (error) {
+    showError(error.message);
+  }
+}
+
+function showScreen(result) {
+  const render = (result.turn.directives || []).find((d) => d.type === "Alexa.Presentation.APL.RenderDocument");
+  const screen = $("screen");
+  state.lighting += 1;
+  if (!render || !currentDevice().screen) { fitScreen(); return; }
+  const p = render.datasources.screen.properties;
+  const kind = p.lead ? "warning" : p.steps ? "stretch" : "answer";
+  screen.className = `screen ${kind}`;
+  screen.dataset.kind = kind;
+  screen.dataset.token = render.token;
+  const parts = [];
+  if (kind === "warning") {
+    parts.push(el("p", { class: "s-lead", testid: "screen-lead", role: "alert" }, p.lead),
+      el("p", { class: "s-text", testid: "screen-text" }, p.text),
+      el("p", { class: "s-label" }, p.emergency_label),
+      el("p", { class: "s-number", testid: "screen-number" }, p.emergency_number));
+  } else {
+    parts.push(el("div", { class: "s-header" },
+      el("h3", { class: "s-headline", testid: "screen-headline" }, p.headline),
+      p.place ? el("span", { class: "s-place", testid: "screen-place" }, p.place) : null));
+    const body = el("div", { class: "s-body" });
+    if (kind === "stretch") {
+      body.append(el("p", { class: "s-hold", testid: "screen-hold" }, p.hold));
+      const steps = el("ol", { class: "s-steps", testid: "screen-steps" },
+        ...p.steps.map((step, i) => el("li", { "data-lit": String(i === 0) }, step.text)));
+      body.append(steps, el("p", { class: "s-text" }, p.closing.text),
+        el("div", { class: "s-buttons" }, touchButton(p.stop, render.token)));
+      lightSteps(steps, p.steps);
+    } else {
+      body.append(el("p", { class: "s-text", testid: "screen-text" }, p.text));
+      if (p.choices.length) {
+        body.append(el("ul", { class: "s-choices", testid: "screen-choices" },
+          ...p.choices.map((c) => el("li", {}, touchButton(c, render.token)))));
+      }
+    }
+    parts.push(body);
+    if (p.buttons && p.buttons.length) {
+      parts.push(el("div", { class: "s-buttons", testid: "screen-buttons" }, ...p.buttons.map((b) => touchButton(b, render.token))));
+    }
+    if (p.hint) parts.push(el("p", { class: "s-hint", testid: "screen-hint" }, p.hint));
+  }
+  screen.replaceChildren(...parts);
+  fitScreen();
+}
+
+// The lit step moves on as a device's SpeakList would: here after each step's words (about
+// 0.35 s a word, an estimate) and its pause, since the page has no speech marks to follow.
+function lightSteps(list, steps) {
+  const run = state.lighting;
+  let i = 0;
+  const next = () => {
+    if (run !== state.lighting || i >= steps.length) return;
+    const words = steps[i].text.split(/\s+/).length;
+    const pause = Number((steps[i].ssml.match(/time="(\d+)ms"/g) || []).reduce((sum, t) => sum + Number(t.match(/\d+/)[0]), 0));
+    setTimeout(() => {
+      if (run !== state.lighting) return;
+      list.children[i].dataset.lit = "false";
+      i += 1;
+      if (i < steps.length) { list.children[i].dataset.lit = "true"; next(); }
+    }, words * 350 + pause);
+  };
+  next();
 }
 
 // ---- voice out: committed clips, else the browser's speech synthesis ------------------
@@ -196,6 +323,7 @@ function updateReplayLink() {
 function resetConversation(note) {
   stopSpeaking();
   state.session = null;
+  showPermissionAsk(null);
   updateReplayLink();
   if (note) addDivider(note);
 }
@@ -211,6 +339,9 @@ async function playReplay(file) {
     for (const turn of result.turns) {
       if (turn.turn) addTurn(turn); else addDivider("new session");
     }
+    const last = result.turns[result.turns.length - 1];
+    showPermissionAsk(last && last.turn);
+    if (last) $("grant-reminders").checked = (last.grants || []).includes("reminders");
   } catch (error) {
     showError(`Replay: ${error.message}`);
   }
@@ -250,6 +381,19 @@ async function evaluate(file) {
 // ---- wiring ----------------------------------------------------------------------------
 
 async function start() {
+  const { devices, default: device } = await api("/api/devices");
+  const picker = $("device");
+  for (const d of devices) {
+    state.devices[d.name] = d;
+    picker.append(el("option", { value: d.name }, d.label));
+  }
+  picker.value = device;
+  picker.addEventListener("change", () => {
+    $("screen").replaceChildren();
+    fitScreen();
+    resetConversation(`device ${state.devices[picker.value].label}`);
+  });
+  fitScreen();
   const { locales, default: fallback } = await api("/api/locales");
   const select = $("locale");
   for (const locale of locales) select.append(el("option", { value: locale }, locale));
@@ -271,6 +415,8 @@ async function start() {
     input.focus();
   });
   $("mute").addEventListener("change", () => { if ($("mute").checked) stopSpeaking(); });
+  $("permission-accept").addEventListener("click", () => say(".accept"));
+  $("permission-deny").addEventListener("click", () => say(".deny"));
   $("replay-file").addEventListener("change", (event) => {
     if (event.target.files[0]) playReplay(event.target.files[0]);
     event.target.value = "";
