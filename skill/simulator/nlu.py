@@ -71,7 +71,7 @@ class _Reading:
     words: list[str]  # the words heard
     tokens: list[str]  # stems and `{Type}` placeholders
     spans: list[tuple[int, int]]  # the words each token stands for
-    found: dict[str, tuple[str, _Value]]  # slot type -> (words heard, the value)
+    found: dict[str, list[tuple[str, _Value]]]  # slot type -> (words heard, value), as said
 
 
 Capture = tuple[str, str]  # (slot type, the words heard as its value)
@@ -153,9 +153,10 @@ class NLU:
         `heard_types`: built-in slot types (AMAZON.TIME) whose words the caller took out of
         `text` and resolves itself; each stands in the text as its placeholder.
 
-        When the words as heard are in domain, each run of words the model never saw is also read
-        as a value of each slot type ("should i take {Remedy} for cramps"): such a reading wins,
-        a little less convinced, if it is likelier and its intent takes that slot.
+        Each run of words the model never saw is also read as a value of each slot type the
+        intent takes ("should i take {Remedy} for cramps"): such a reading of the same intent,
+        a little less convinced, fills the slot with the words when it is the likelier. (Letting
+        it change the intent lost more than it won on the development sets.)
         """
         reading = self._read(text)
         reading.tokens.extend(placeholder(kind) for kind in heard_types)
@@ -167,10 +168,9 @@ class NLU:
         classes = self._classifier.classes
         score, intent, capture, row = float(rows[0].max()), classes[rows[0].argmax()], None, rows[0]
         for (_, heard), other in zip(readings[1:], rows[1:], strict=True):
-            taker = classes[other.argmax()]
-            takes = heard is not None and heard[0] in self.intent_slots.get(taker, {}).values()
-            if intent != FALLBACK and takes and other.max() * CAPTURE > score:
-                score, intent, capture, row = float(other.max() * CAPTURE), taker, heard, other
+            takes = heard is not None and heard[0] in self.intent_slots.get(intent, {}).values()
+            if takes and classes[other.argmax()] == intent and other.max() * CAPTURE > score:
+                score, capture, row = float(other.max() * CAPTURE), heard, other
         ranking = sorted(
             ((c, round(float(p), 3)) for c, p in zip(classes, row, strict=True)),
             key=lambda c: -c[1],
@@ -190,7 +190,9 @@ class NLU:
             size = next((n for n in sizes if tuple(stems[i : i + n]) in self._values), 1)
             values = self._values.get(tuple(stems[i : i + size]), [])
             for value in values:
-                reading.found.setdefault(value.type, (" ".join(words[i : i + size]), value))
+                reading.found.setdefault(value.type, []).append(
+                    (" ".join(words[i : i + size]), value)
+                )
             for token in [placeholder(v.type) for v in values] or [stems[i]]:
                 reading.tokens.append(token)
                 reading.spans.append((i, i + size))
@@ -216,11 +218,13 @@ class NLU:
     def _slots(
         self, intent: str, reading: _Reading, capture: Capture | None
     ) -> dict[str, SlotMatch]:
-        """The intent's slots: the values spotted for their types, and the words captured."""
-        slots = {}
+        """The intent's slots: the values spotted for their types, in the order said (an intent
+        with two slots of one type, such as a symptom and another, gets both), and the words
+        captured."""
+        slots, spotted = {}, {kind: list(values) for kind, values in reading.found.items()}
         for name, kind in self.intent_slots.get(intent, {}).items():
-            if kind in reading.found:
-                heard, value = reading.found[kind]
+            if spotted.get(kind):
+                heard, value = spotted[kind].pop(0)
                 slots[name] = SlotMatch(name, kind, heard, value.id, value.name)
             elif capture is not None and capture[0] == kind:
                 slots[name] = SlotMatch(name, kind, capture[1])
