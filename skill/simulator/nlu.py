@@ -69,9 +69,15 @@ class _Reading:
     """An utterance as the classifier sees it: stems, with each spotted value a placeholder."""
 
     words: list[str]  # the words heard
+    said: list[str]  # for each, the word as said ("can't" for "can" and "not")
     tokens: list[str]  # stems and `{Type}` placeholders
     spans: list[tuple[int, int]]  # the words each token stands for
     found: dict[str, list[tuple[str, _Value]]]  # slot type -> (words heard, value), as said
+
+    def said_in(self, first: int, last: int) -> str:
+        """The words as said from word `first` up to `last` (a contraction once)."""
+        said = self.said[first:last]
+        return " ".join(w for k, w in enumerate(said) if k == 0 or w != said[k - 1])
 
 
 Capture = tuple[str, str]  # (slot type, the words heard as its value)
@@ -182,16 +188,17 @@ class NLU:
 
     def _read(self, text: str) -> _Reading:
         """Stem the words and put a placeholder for each longest slot value found."""
-        words = self.lang.words(text)
+        pairs = self.lang.heard(text)
+        words = [word for word, _ in pairs]
         stems = [self.lang.stem(w) for w in words]
-        reading, i = _Reading(words, [], [], {}), 0
+        reading, i = _Reading(words, [said for _, said in pairs], [], [], {}), 0
         while i < len(stems):
             sizes = range(min(self._longest, len(stems) - i), 0, -1)
             size = next((n for n in sizes if tuple(stems[i : i + n]) in self._values), 1)
             values = self._values.get(tuple(stems[i : i + size]), [])
             for value in values:
                 reading.found.setdefault(value.type, []).append(
-                    (" ".join(words[i : i + size]), value)
+                    (reading.said_in(i, i + size), value)
                 )
             for token in [placeholder(v.type) for v in values] or [stems[i]]:
                 reading.tokens.append(token)
@@ -209,7 +216,7 @@ class NLU:
             while j < len(tokens) and unknown[j]:
                 j += 1
             if 0 < j - i <= MAX_CAPTURE_WORDS:
-                heard = " ".join(reading.words[reading.spans[i][0] : reading.spans[j - 1][1]])
+                heard = reading.said_in(reading.spans[i][0], reading.spans[j - 1][1])
                 for kind in (k for k in self._types if k not in reading.found):
                     out.append(([*tokens[:i], placeholder(kind), *tokens[j:]], (kind, heard)))
             i = j + 1
