@@ -160,7 +160,7 @@ def test_synonyms_resolve_to_their_id(
 @pytest.mark.parametrize(
     ("text", "intent", "slot", "value"),
     [
-        ("should I take turmeric for cramps", "MedicineQuestionIntent", "remedy", "turmeric"),
+        ("should I take turmeric for leg cramps", "MedicineQuestionIntent", "remedy", "turmeric"),
         ("does ashwagandha help with leg cramps", "MedicineQuestionIntent", "remedy", "ashwagandha"),
     ],
 )
