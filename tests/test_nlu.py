@@ -161,7 +161,12 @@ def test_synonyms_resolve_to_their_id(
     ("text", "intent", "slot", "value"),
     [
         ("should I take turmeric for leg cramps", "MedicineQuestionIntent", "remedy", "turmeric"),
-        ("does ashwagandha help with leg cramps", "MedicineQuestionIntent", "remedy", "ashwagandha"),
+        (
+            "does ashwagandha help with leg cramps",
+            "MedicineQuestionIntent",
+            "remedy",
+            "ashwagandha",
+        ),
     ],
 )
 def test_unknown_value_is_heard_but_not_resolved(
