@@ -23,17 +23,18 @@ def create_skill_builder(
     skill_id: str | None = None,
     default_persistence: str = "none",
     api_client: ApiClient | None = None,
+    persistence: str | None = None,
 ) -> CustomSkillBuilder:
     """A SkillBuilder with every handler and interceptor registered, in order.
 
     `skill_id` None reads the `SKILL_ID` environment variable; an empty id checks nothing.
     With an id set, the SDK refuses requests addressed to another skill.
     The store is the one `PERSISTENCE` names, else `default_persistence` (README, "Remembering
-    users"); without one the skill remembers nothing between sessions.
-    Alexa's service APIs (reminders, the device's time zone) are called through `api_client`,
-    by default one with a 1 s timeout (skill/services.py).
+    users"); without one the skill remembers nothing between sessions; `persistence` set wins
+    over both. Alexa's service APIs (reminders, the device's time zone) are called through
+    `api_client`, by default one with a 1 s timeout (skill/services.py).
     """
-    adapter = adapter_from_environment(default_persistence)
+    adapter = adapter_from_environment(default_persistence, persistence)
     client = api_client or ServiceApiClient()
     builder = (
         CustomSkillBuilder(api_client=client)

@@ -179,9 +179,9 @@ def test_bench_runner_finds_benchmarks_by_their_main(tmp_path: Path) -> None:
 def test_benchmark_reports_accuracy_against_the_exact_matcher(tmp_path: Path) -> None:
     """bench.nlu_accuracy runs (tiny counts) and shows generalisation beyond exact samples."""
     args = ["--repeat", "1", "--loads", "1", "--cold-runs", "1", "--sets", "heldout_en-US"]
-    assert nlu_accuracy.main([*args, "--out", str(tmp_path)]) == 0
+    assert nlu_accuracy.main([*args, "--baseline", "--out", str(tmp_path)]) == 0
     report = json.loads((tmp_path / "nlu_accuracy.json").read_text())
     results = report["results"]
     nlu, exact = results["heldout_en-US/nlu"], results["heldout_en-US/exact baseline"]
     assert nlu["in_domain_accuracy"] >= NLU_TARGET > exact["in_domain_accuracy"]
-    assert nlu["latency_p95_ms"] > 0 and report["load_cold_process_median_ms"] > 0
+    assert nlu["latency_p99_ms"] > 0 and report["load_cold_process_median_ms"] > 0

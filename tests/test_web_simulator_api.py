@@ -132,7 +132,8 @@ def test_a_guided_stretch_answers_with_its_clips_and_pauses_in_every_locale(
 def test_considered_intents_are_best_first_with_scores(server: FlaskClient) -> None:
     _, answer = turn(server, line="ask leg cramp helper why do my legs cramp at night")
     considered = answer["considered"]
-    assert considered[0] == {"intent": "CrampCausesIntent", "score": 1.0}
+    assert considered[0]["intent"] == "CrampCausesIntent"
+    assert 0.9 < considered[0]["score"] <= 1.0  # the model's own sample: a confident probability
     scores = [c["score"] for c in considered]
     assert scores == sorted(scores, reverse=True)
     assert 1 < len(considered) <= 5

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import IntentRequest, Response
 
 from skill import screens
@@ -13,7 +14,7 @@ from skill.handlers.base import IntentHandler
 from skill.handlers.content import resolved_id
 from skill.responses import Card, content_of, tell
 
-SYMPTOM_SLOT = "symptom"
+SYMPTOM_SLOTS = ("symptom", "also")  # a warning sign, and another said with it
 EMERGENCY_IDS = frozenset({"CHEST"})  # RedFlag ids that need the emergency number first
 LEG_IDS = frozenset({"CLOT", "SWOLLEN_LEG"})  # RedFlag ids of a leg that may hold a clot
 
@@ -21,7 +22,8 @@ LEG_IDS = frozenset({"CLOT", "SWOLLEN_LEG"})  # RedFlag ids of a leg that may ho
 def heard_phrases(handler_input: HandlerInput) -> list[tuple[str, ...]]:
     """The words Alexa heard in each slot of the request, one tuple per slot."""
     request = handler_input.request_envelope.request
-    slots = (request.intent.slots if isinstance(request, IntentRequest) else None) or {}
+    intent = request.intent if isinstance(request, IntentRequest) else None
+    slots = (intent.slots if intent is not None else None) or {}
     values = (slot.value for slot in slots.values() if isinstance(slot.value, str))
     return [words for words in map(phrase_words, values) if words]
 
@@ -51,12 +53,12 @@ def red_flag(handler_input: HandlerInput) -> str | None:
         return None
     flags = content_of(handler_input).red_flags
     heard = heard_phrases(handler_input)
-    symptom = resolved_id(handler_input, SYMPTOM_SLOT)
-    if symptom in EMERGENCY_IDS or says_any(heard, flags["emergency"]):
+    symptoms = {resolved_id(handler_input, slot) for slot in SYMPTOM_SLOTS}
+    if symptoms & EMERGENCY_IDS or says_any(heard, flags["emergency"]):
         return "emergency"
-    if symptom in LEG_IDS or says_any(heard, flags["urgent"]):
+    if symptoms & LEG_IDS or says_any(heard, flags["urgent"]):
         return "urgent"
-    if request.intent.name in UrgentSymptomsIntentHandler.intents:
+    if get_intent_name(handler_input) in UrgentSymptomsIntentHandler.intents:
         return "emergency"
     return None
 

@@ -98,6 +98,8 @@ def create_adapter(spec: str) -> AbstractPersistenceAdapter | None:
     raise ValueError(f"{PERSISTENCE_ENV} must be none, sqlite:PATH or dynamodb:TABLE, not {spec!r}")
 
 
-def adapter_from_environment(default: str) -> AbstractPersistenceAdapter | None:
-    """The adapter `PERSISTENCE` names, or `default` when it is unset or empty."""
-    return create_adapter(os.environ.get(PERSISTENCE_ENV) or default)
+def adapter_from_environment(
+    default: str, chosen: str | None = None
+) -> AbstractPersistenceAdapter | None:
+    """The adapter `chosen` names, else `PERSISTENCE`, else `default`."""
+    return create_adapter(chosen or os.environ.get(PERSISTENCE_ENV) or default)

@@ -21,7 +21,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skill.simulator.templates import expand
+from skill.model.language import fold
+from skill.model.templates import expand
 
 if TYPE_CHECKING:
     from skill.simulator.nlu import NLU, Parse
@@ -222,8 +223,12 @@ def time_words(language: str) -> TimeWords:
 
 
 def find(text: str, language: str, *, answer: bool = False) -> TimeMatch | None:
-    """The time said in `text` (the simulator's normalised words), as AMAZON.TIME resolves it."""
-    return time_words(language).find(text, answer=answer)
+    """The time said in `text` (the simulator's normalised words), as AMAZON.TIME resolves it.
+
+    The words are matched without accents ("veintidós" is "veintidos"); folding keeps every
+    letter in its place, so the match's span is the same in `text`.
+    """
+    return time_words(language).find(fold(text), answer=answer)
 
 
 def without(text: str, match: TimeMatch) -> str:
@@ -241,7 +246,7 @@ def understand(nlu: NLU, text: str) -> tuple[Parse, list[tuple[str, float]]]:
     from skill.simulator.session import normalise
 
     takes_time = any(t == SLOT_TYPE for slots in nlu.intent_slots.values() for t in slots.values())
-    words = normalise(text)
+    words = normalise(text)  # accents kept for the NLU
     time = find(words, nlu.lang.code) if takes_time else None
     if time is not None:
         parse, considered = nlu.ranked(without(words, time), (SLOT_TYPE,))

@@ -7,6 +7,7 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,27 @@ def load_labelled(path: Path) -> list[Labelled]:
         slots = dict(p.split("=", 1) for p in (rest[0].split(",") if rest and rest[0] else []))
         rows.append(Labelled(text.strip(), intent.strip(), slots))
     return rows
+
+
+@cache
+def _device(locale: str) -> Any:
+    """A simulated device for a locale that remembers no one (for measuring, not talking)."""
+    from skill.simulator.session import Simulator
+
+    return Simulator(locale=locale, persistence="none")
+
+
+def warned(locale: str, utterance: str) -> bool:
+    """Whether the skill, asked `utterance` in a new session, answers with the warning about
+    red flags (through the simulator: understanding, then the handler's answer)."""
+    from skill.content import load_content
+
+    device = _device(locale)
+    device.end_session()
+    turn = device.say(utterance)
+    device.end_session()
+    title = str((turn.card or {}).get("title", ""))
+    return title.casefold() == load_content(locale).topics["URGENT"].name.casefold()
 
 
 def evaluate(nlu: NLU, rows: list[Labelled]) -> Accuracy:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, cast
 
+from skill.model.language import fold
 from skill.simulator import amazon_time, envelopes
 from skill.simulator.devices import DEVICES, SPEAKER
 from skill.simulator.envelopes import Session, Slot
 from skill.simulator.nlu import NLU
-from skill.simulator.textnorm import fold
 
 if TYPE_CHECKING:
     from skill.simulator.cloud import CloudStandIn
@@ -35,8 +36,9 @@ class SimulatorError(Exception):
 
 
 def normalise(text: str) -> str:
-    """Lower-case words only, without accents, as a speech recogniser would hear them."""
-    text = fold(text).replace("\u2019", "'").replace("_", " ")
+    """Lower-case words only, accents kept, as a speech recogniser writes them (Alexa's Spanish
+    recogniser writes "cuéntame más", and the NLU's stemming needs the accents)."""
+    text = unicodedata.normalize("NFC", text.lower()).replace("\u2019", "'").replace("_", " ")
     return " ".join(re.sub(r"[^\w']+", " ", text).split())
 
 
@@ -81,7 +83,7 @@ class Turn:
         """Filled slots: the words heard and the resolved id (None when nothing matched)."""
         slots = self.exchange.request["request"].get("intent", {}).get("slots", {})
         return {
-            name: {"value": slot["value"], "id": _resolved_id(slot)}
+            name: {"value": slot["value"], "id": resolved_id(slot)}
             for name, slot in slots.items()
             if slot.get("value") is not None
         }
@@ -147,7 +149,7 @@ class Turn:
         }
 
 
-def _resolved_id(slot: dict[str, Any]) -> str | None:
+def resolved_id(slot: dict[str, Any]) -> str | None:
     for authority in slot.get("resolutions", {}).get("resolutionsPerAuthority", []):
         if authority.get("status", {}).get("code") == "ER_SUCCESS_MATCH":
             value_id: str | None = authority["values"][0]["value"]["id"]
@@ -181,10 +183,13 @@ class Simulator:
         user_id: str | None = None,
         device: str = SPEAKER,
         grants: Iterable[str] = (),
+        persistence: str | None = None,
     ) -> None:
+        """A simulated device for a locale; `persistence` ("none", "sqlite:PATH") overrides
+        `PERSISTENCE` and the local default."""
         if device not in DEVICES:
             raise SimulatorError(f"unknown device {device!r}; known: {', '.join(DEVICES)}")
-        self.locale, self.device = locale, device
+        self.locale, self.device, self.persistence = locale, device, persistence
         self.skill_id = skill_id or os.environ.get("SKILL_ID") or envelopes.DEFAULT_SKILL_ID
         self.user_id = user_id or DEFAULT_USER_ID
         self.session: Session | None = None
@@ -198,7 +203,7 @@ class Simulator:
             self.nlu = nlu_for(locale)
         except FileNotFoundError as exc:
             raise SimulatorError(f"no interaction model for locale {locale!r}: {exc}") from None
-        name = re.escape(normalise(self.nlu.invocation_name))
+        name = re.escape(fold(normalise(self.nlu.invocation_name)))
         words = {key: _choice(phrases) for key, phrases in self.nlu.lang.invocation.items()}
         self._launch = re.compile(
             rf"(?:{words['launch']}) {name}(?: (?:{words['then']}) (?P<rest>.+))?"
@@ -229,7 +234,7 @@ class Simulator:
 
         client = ServiceApiClient(ca_bundle=self.cloud.ca_path)
         handler = create_skill_builder(
-            default_persistence=LOCAL_DEFAULT, api_client=client
+            default_persistence=LOCAL_DEFAULT, api_client=client, persistence=self.persistence
         ).lambda_handler()
         # The SDK types the event as str; Lambda (and this simulator) passes the parsed JSON.
         return cast(Callable[[dict[str, Any], Any], dict[str, Any]], handler)
@@ -267,26 +272,44 @@ class Simulator:
         """
         if line.strip() in PERMISSION_ANSWERS:
             return self.answer_permission(PERMISSION_ANSWERS[line.strip()], line.strip())
-        words = re.sub(r"^(?:(?:hey|oye) )?alexa\b ?", "", normalise(line))
-        invocation = self._launch.fullmatch(words) or self._ask.fullmatch(words)
-        if invocation is None and self.awaiting_permission:
+        invoked, words = self._heard_words(line)
+        if not invoked and self.awaiting_permission:
             return self.answer_permission(self._heard_as_permission(words), line)
-        closed = self.end_session() if invocation is not None else None
-        if invocation is not None:
-            words = invocation["rest"] or ""
+        closed = self.end_session() if invoked else None
         if not self.session_open:
             self.session = self._new_session()
         assert self.session is not None
-        considered: tuple[tuple[str, float], ...] = ()
-        if invocation is not None and not words:
-            request = envelopes.launch(self.session)
-        elif (
-            invocation is None and self._elicit is not None and (elicited := self._elicited(words))
-        ):
-            request = elicited
-        else:
-            request, considered = self._intent_request(self.session, words)
+        if not invoked and self._elicit is not None and (elicited := self._elicited(words)):
+            return self._turn(line.strip(), elicited, closed, ())
+        request, considered = self._request(self.session, invoked, words)
         return self._turn(line.strip(), request, closed, considered)
+
+    def hear(self, line: str) -> dict[str, Any]:
+        """The request Alexa would send for a typed line in a new turn, without sending it or
+        changing the session: what `say` understands, for checking understanding alone."""
+        invoked, words = self._heard_words(line)
+        session = self.session if self.session_open and not invoked else None
+        fresh = Session(self.skill_id, self.locale, user_id=self.user_id, device=self.device)
+        return self._request(session or fresh, invoked, words)[0]
+
+    def _heard_words(self, line: str) -> tuple[bool, str]:
+        """Whether the line invokes the skill ("ask leg cramp helper ..."), and the words left
+        for the NLU: lower case, accents kept, as a recogniser writes them."""
+        words = re.sub(r"^(?:(?:hey|oye) )?alexa\b ?", "", normalise(line))
+        folded = fold(words)  # invocation phrases match with or without accents
+        invocation = self._launch.fullmatch(folded) or self._ask.fullmatch(folded)
+        if invocation is None:
+            return False, words
+        rest = (invocation["rest"] or "").split()
+        return True, " ".join(words.split()[len(words.split()) - len(rest) :])
+
+    def _request(
+        self, session: Session, invoked: bool, words: str
+    ) -> tuple[dict[str, Any], tuple[tuple[str, float], ...]]:
+        """A LaunchRequest for a bare invocation, else the IntentRequest for the words."""
+        if invoked and not words:
+            return envelopes.launch(session), ()
+        return self._intent_request(session, words)
 
     def answer_permission(self, status: str, utterance: str | None = None) -> Turn:
         """Alexa's Connections.Response to the permission request: ACCEPTED, DENIED or

@@ -6,20 +6,29 @@ alternatives for a macro, or its own invocation name. Extras add; they never tak
 intent's `elicit` table gives the slots the skill asks for (Dialog.ElicitSlot) with what people
 answer; they become slot samples and the model's `dialog`.
 
-Usage: python -m skill.simulator.modelgen [--locale LOCALE] [--check]   (default: every locale)
+A template line stands for many phrasings, but the model keeps only varied ones: a phrasing whose
+content words (`Language.content_key`) an earlier sample of the intent already has is dropped,
+and each line gives at most `samples_per_line` samples, chosen so that every content word it
+offers appears at least once (docs/language-understanding.md).
+
+Usage: python -m skill.model [--locale LOCALE] [--check]   (default: every locale)
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import random
 import sys
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from skill.content import SUPPORTED_LOCALES
-from skill.simulator.templates import TemplateError, expand_all
+from skill.model.language import Language, language
+from skill.model.templates import TemplateError, expand, expand_all
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
 
@@ -76,7 +85,33 @@ def model_path(locale: str) -> Path:
     return MODEL_DIR / f"{locale}.json"
 
 
-def build_model(spec: dict[str, Any]) -> dict[str, Any]:
+def varied(
+    lines: Iterable[str], macros: dict[str, str], lang: Language, per_line: int
+) -> list[str]:
+    """An intent's samples: each template line's phrasings with new content, at most `per_line`
+    a line (more only where needed to use each of its content words once), in a stable order."""
+    seen: set[frozenset[str]] = set()
+    samples: list[str] = []
+    for line in lines:
+        phrasings = expand(line, macros)
+        random.Random(hashlib.sha256(line.encode()).digest()).shuffle(phrasings)
+        keys = {p: lang.content_key(p) for p in phrasings}
+        picked: list[str] = []
+        covered: set[str] = set()
+        for phrasing in phrasings:  # first, one phrasing for each content word the line offers
+            if keys[phrasing] - covered:
+                picked.append(phrasing)
+                covered |= keys[phrasing]
+        chosen = set(picked)
+        picked += [p for p in phrasings if p not in chosen][: max(0, per_line - len(picked))]
+        for phrasing in picked:
+            if keys[phrasing] not in seen:
+                seen.add(keys[phrasing])
+                samples.append(phrasing)
+    return samples
+
+
+def build_model(spec: dict[str, Any], lang: Language) -> dict[str, Any]:
     """Turn the parsed template file into an Alexa interaction model document."""
     macros = spec.get("macros", {})
     intents: list[dict[str, Any]] = []
@@ -93,9 +128,10 @@ def build_model(spec: dict[str, Any]) -> dict[str, Any]:
         entry: dict[str, Any] = {"name": name}
         if slots:
             entry["slots"] = slots
-        entry["samples"] = expand_all(intent["samples"], macros)
+        entry["samples"] = varied(intent["samples"], macros, lang, spec["samples_per_line"])
         intents.append(entry)
-    intents += [{"name": name, "samples": []} for name in spec["builtin_intents"]]
+    named = {intent["name"] for intent in intents}  # built-ins may extend Alexa's own phrasings
+    intents += [{"name": n, "samples": []} for n in spec["builtin_intents"] if n not in named]
     types = [
         {
             "name": type_name,
@@ -156,7 +192,8 @@ def build_dialog(spec: dict[str, Any]) -> dict[str, Any] | None:
 
 def render(locale: str) -> str:
     """The JSON text the model file for a locale should contain."""
-    return json.dumps(build_model(load_spec(locale)), indent=2, ensure_ascii=False) + "\n"
+    model = build_model(load_spec(locale), language(locale))
+    return json.dumps(model, indent=2, ensure_ascii=False) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             current = path.read_text(encoding="utf-8") if path.exists() else ""
             if current != text:
-                print(f"{path} is stale: run python -m skill.simulator.modelgen", file=sys.stderr)
+                print(f"{path} is stale: run python -m skill.model", file=sys.stderr)
                 stale += 1
             continue
         path.write_text(text, encoding="utf-8")
