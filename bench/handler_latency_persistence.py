@@ -22,6 +22,7 @@ from typing import Any
 from bench import cold_import, handler_latency
 from bench._common import out_dir_argument, print_table, write_results
 from skill.factory import create_skill_builder
+from skill.settings import Settings
 
 NAME = "handler_latency_persistence"
 TARGET_RATIO = 2.0
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         store = Path(folder) / "visits.sqlite3"
         handler_latency.deployed_handler()  # the deployed environment (SKILL_ID, audio)
         with environment({"PERSISTENCE": f"sqlite:{store}"}):
-            skill_handler = create_skill_builder().lambda_handler()
+            skill_handler = create_skill_builder(Settings.from_env()).lambda_handler()
         results = handler_latency.measure(skill_handler, args.rounds, args.warmup, TARGET_RATIO)
         results["environment"]["PERSISTENCE"] = "sqlite:<temporary file>"
         results["cold_import"] = cold_imports(Path(folder), args.import_runs)

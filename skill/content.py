@@ -12,11 +12,12 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-CONTENT_DIR = Path(__file__).parent / "content"
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
 DEFAULT_LOCALE = "en-US"
 # The locales the skill serves (a contract: models, content, simulator); each language's first
 # locale answers for an unknown locale of that language.
@@ -466,7 +467,15 @@ def resolve_locale(locale: str | None) -> str:
     return same[0] if same else DEFAULT_LOCALE
 
 
-def _read(path: Path) -> dict[str, Any]:
+@cache
+def content_folder() -> Traversable:
+    """skill/content/, the words of every locale (package data, read through importlib)."""
+    from importlib.resources import files  # here, not at the top: the cold import reads none
+
+    return files("skill") / "content"
+
+
+def _read(path: Traversable) -> dict[str, Any]:
     import tomllib  # here, not at the top: the Lambda's cold import reads no content file
 
     with path.open("rb") as f:
@@ -476,7 +485,7 @@ def _read(path: Path) -> dict[str, Any]:
 @cache
 def locale_settings() -> Mapping[str, LocaleSettings]:
     """Every supported locale's settings from `locales.toml`, which must list exactly them."""
-    data = _read(CONTENT_DIR / "locales.toml")
+    data = _read(content_folder() / "locales.toml")
     if set(data) != set(SUPPORTED_LOCALES):
         raise ContentError(f"locales.toml lists {sorted(data)}, want {sorted(SUPPORTED_LOCALES)}")
     return MappingProxyType(
@@ -496,8 +505,8 @@ def locale_settings() -> Mapping[str, LocaleSettings]:
 def load_content(locale: str = DEFAULT_LOCALE) -> Content:
     """The content for a locale (falls back as `resolve_locale` says); cached per process."""
     settings = locale_settings()[resolve_locale(locale)]
-    data = _read(CONTENT_DIR / f"{settings.language}.toml")
-    override = CONTENT_DIR / f"{settings.locale}.toml"
+    data = _read(content_folder() / f"{settings.language}.toml")
+    override = content_folder() / f"{settings.locale}.toml"
     if override.is_file():
         data = merge(data, _read(override))
     filled = fill_emergency(data, settings.emergency, settings.card_emergency)

@@ -14,17 +14,24 @@ from ask_sdk_model.ui import SimpleCard, SsmlOutputSpeech
 from skill import visits
 from skill.content import load_content
 from skill.handlers.navigation import LAST_RESPONSE_KEY
-from skill.responses import CONTENT_KEY, session_attributes
+from skill.request import AUDIO_KEY, CONTENT_KEY, session_attributes
+from skill.settings import AudioSettings
 
 
 class ContentInterceptor(AbstractRequestInterceptor):
-    """Puts the content for the request's locale where handlers find it."""
+    """Puts the content for the request's locale, and where its clips are hosted, where
+    handlers find them (skill/request.py)."""
+
+    def __init__(self, audio: AudioSettings) -> None:
+        """`audio`: the skill's audio settings, read once by the entry point."""
+        self.audio = audio
 
     def process(self, handler_input: HandlerInput) -> None:
         """Loads (cached) content for the request locale, falling back to the default."""
         locale = get_locale(handler_input)
         attributes = handler_input.attributes_manager.request_attributes
         attributes[CONTENT_KEY] = load_content(locale if isinstance(locale, str) else "")
+        attributes[AUDIO_KEY] = self.audio
 
 
 class RememberResponseInterceptor(AbstractResponseInterceptor):

@@ -1,10 +1,12 @@
 """AWS Lambda entry point: `skill/lambda_function.handler`.
 
 The skill from the one factory, with production metrics around it (skill/telemetry.py): the
-settings are read here, once per process.
+settings are read here, once per process (skill/settings.py).
 """
 
 from skill.factory import create_skill_builder
-from skill.telemetry import TelemetrySettings, instrument
+from skill.settings import Settings
+from skill.telemetry import instrument
 
-handler = instrument(create_skill_builder(), TelemetrySettings.from_env())
+settings = Settings.from_env()
+handler = instrument(create_skill_builder(settings), settings.telemetry)

@@ -1,12 +1,13 @@
-"""Turning fixed text segments into Alexa responses: the only place speech, cards and state meet."""
+"""Turning fixed text segments into Alexa responses: the only place speech, cards and state meet.
+
+What a handler reads from the request is in skill/request.py.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from ask_sdk_core.exceptions import AttributesManagerException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_model import Response
@@ -14,10 +15,9 @@ from ask_sdk_model.ui import SimpleCard
 
 from skill import screens, ssml
 from skill.audio.runtime import clip_lookup
-from skill.content import Content, Item
+from skill.content import Item
+from skill.request import audio_of, content_of, has_screen, session_attributes
 from skill.state import State
-
-CONTENT_KEY = "content"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,38 +43,10 @@ class Card:
         return cls(title, "\n".join(f"{cls.of(i).title}: {i.card}" for i in items))
 
 
-def content_of(handler_input: HandlerInput) -> Content:
-    """The content for this request's locale, put there by the content interceptor."""
-    content = handler_input.attributes_manager.request_attributes.get(CONTENT_KEY)
-    if not isinstance(content, Content):
-        raise TypeError("no content for this request: the content interceptor has not run")
-    return content
-
-
-def session_attributes(handler_input: HandlerInput) -> dict[str, Any]:
-    """The session's attributes. (The SDK types them Optional, but raises rather than return
-    None outside a session.)"""
-    attributes = handler_input.attributes_manager.session_attributes
-    if attributes is None:
-        raise AttributesManagerException("no session attributes out of a session")
-    return attributes
-
-
-def state_of(handler_input: HandlerInput) -> State:
-    """The conversation state carried in the session."""
-    return State.load(session_attributes(handler_input))
-
-
 def _clips(handler_input: HandlerInput) -> ssml.ClipLookup | None:
-    """Hosted clips for this request's locale, when `AUDIO_BASE_URL` is set."""
-    return clip_lookup(content_of(handler_input).locale)
-
-
-def has_screen(handler_input: HandlerInput) -> bool:
-    """Whether the device says it renders APL (`supportedInterfaces`), read defensively."""
-    system = getattr(handler_input.request_envelope.context, "system", None)
-    interfaces = getattr(getattr(system, "device", None), "supported_interfaces", None)
-    return getattr(interfaces, "alexa_presentation_apl", None) is not None
+    """Hosted clips for this request's locale, when the skill's audio settings name a host."""
+    audio = audio_of(handler_input)
+    return clip_lookup(content_of(handler_input).locale, audio) if audio else None
 
 
 def _show(

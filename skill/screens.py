@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from skill import ssml
-from skill.content import Content
-from skill.state import State
+from skill.content import Content, Item
+from skill.state import Question, State
 
 APL_INTERFACE = "Alexa.Presentation.APL"
 RENDER_DOCUMENT = "Alexa.Presentation.APL.RenderDocument"
@@ -26,16 +26,16 @@ DATASOURCE = "screen"  # documents read `payload.screen.properties`
 # What a touch can ask for: SendEvent arguments [action, item id ("" when none)].
 ACTIONS = frozenset({"next", "previous", "stop", "cause", "tip"})
 # The "Try: ..." hint for each open question (None: nothing asked).
-HINTS = {
+HINTS: dict[Question | None, str] = {
     None: "try_home",
-    "more": "try_more",
-    "next_tip": "try_next",
-    "tip_walk": "try_yes",
-    "relief": "try_yes",
-    "routine": "try_yes",
-    "resume": "try_yes",
-    "cause_detail": "try_cause",
-    "anything_else": "try_anything",
+    Question.MORE: "try_more",
+    Question.NEXT_TIP: "try_next",
+    Question.TIP_WALK: "try_yes",
+    Question.RELIEF: "try_yes",
+    Question.ROUTINE: "try_yes",
+    Question.RESUME: "try_yes",
+    Question.CAUSE_DETAIL: "try_cause",
+    Question.ANYTHING_ELSE: "try_anything",
 }
 
 
@@ -112,7 +112,7 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _hint(content: Content, question: str | None, ends: bool) -> str:
+def _hint(content: Content, question: Question | None, ends: bool) -> str:
     key = None if ends else HINTS.get(question, "try_home")
     return content.screen("try", phrase=content.screen(key)) if key else ""
 
@@ -134,12 +134,13 @@ def _walk(content: Content, state: State) -> tuple[str, list[Touch]]:
     return place, buttons
 
 
-def _choices(content: Content, question: str | None) -> list[Touch]:
+def _choices(content: Content, question: Question | None) -> list[Touch]:
     """The items a list answer offers to choose from by touch."""
-    kind, items = {
-        "cause_detail": ("cause", content.causes),
-        "tip_walk": ("tip", content.tips),
-    }.get(question or "", ("", ()))
+    lists: dict[Question | None, tuple[str, tuple[Item, ...]]] = {
+        Question.CAUSE_DETAIL: ("cause", content.causes),
+        Question.TIP_WALK: ("tip", content.tips),
+    }
+    kind, items = lists.get(question, ("", ()))
     return [
         Touch(_capitalised(item.name), content.screen("choose", name=item.name), kind, item.id)
         for item in items

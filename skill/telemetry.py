@@ -37,7 +37,6 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any, cast
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
@@ -47,6 +46,7 @@ from ask_sdk_model import RequestEnvelope
 
 from skill.envelope_serializer import IsoTimestampSerializer
 from skill.handlers.urgent import UrgentSymptomsIntentHandler
+from skill.settings import TelemetrySettings
 
 log = logging.getLogger(__name__)
 
@@ -57,26 +57,6 @@ RED_FLAG_HANDLERS = (UrgentSymptomsIntentHandler,)
 _LOCALE = re.compile(r"[a-z]{2}-[A-Z]{2}")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.]{0,79}")
 _SLOT_ID = re.compile(r"[A-Za-z0-9_]{1,64}")
-
-
-@dataclass(frozen=True)
-class TelemetrySettings:
-    """Where metrics go and how logs look; read once, by the Lambda entry point."""
-
-    namespace: str = "LegCrampHelper"
-    service: str = "leg-cramp-helper"
-    structured_logs: bool = False
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> TelemetrySettings:
-        """`POWERTOOLS_METRICS_NAMESPACE`, `POWERTOOLS_SERVICE_NAME` (serverless.yml sets both);
-        structured logs on Lambda only, where nothing else owns the process's logging."""
-        env = os.environ if env is None else env
-        return cls(
-            namespace=env.get("POWERTOOLS_METRICS_NAMESPACE") or cls.namespace,
-            service=env.get("POWERTOOLS_SERVICE_NAME") or cls.service,
-            structured_logs=bool(env.get("AWS_LAMBDA_FUNCTION_NAME")),
-        )
 
 
 class Outcome:

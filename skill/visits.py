@@ -21,7 +21,7 @@ from ask_sdk_core.handler_input import HandlerInput
 
 from skill.content import TIP_IDS
 from skill.persistence import CorruptRecord
-from skill.state import State
+from skill.state import Question, State
 
 log = logging.getLogger(__name__)
 VISIT_KEY = "visit"
@@ -117,7 +117,7 @@ def walk_position(before: State, after: State) -> Any:
     index = after.tip_index
     if index is not None and index != before.tip_index:  # moved
         return None if index == len(TIP_IDS) - 1 else TIP_IDS[index]
-    if before.question == "resume":
+    if before.question is Question.RESUME:
         return None
     return _KEEP
 

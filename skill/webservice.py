@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import re
 import time
+from dataclasses import replace
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -23,9 +23,8 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 
-from skill.audio.manifest import default_audio_dir
 from skill.factory import create_skill
-from skill.persistence import LOCAL_DEFAULT
+from skill.settings import Settings
 from skill.verification import AlexaRequestVerifier, Fetcher, RequestRejected, download_chain
 from skill.webaudio import add_audio_route
 
@@ -99,6 +98,7 @@ def _ensure_log_output() -> None:
 
 
 def create_app(
+    settings: Settings | None = None,
     *,
     skill_id: str | None = None,
     dev_mode: bool | None = None,
@@ -106,13 +106,18 @@ def create_app(
     fetch_chain: Fetcher = download_chain,
     trusted_roots: list[x509.Certificate] | None = None,
 ) -> Flask:
-    """The WSGI app. Unset arguments come from SKILL_ID, SKILL_DEV_MODE=1 and AUDIO_DIR.
+    """The WSGI app (`gunicorn 'skill.webservice:create_app()'`), configured by `settings`, by
+    default what `Settings.from_env(local=True)` reads, once (SKILL_ID, SKILL_DEV_MODE=1,
+    AUDIO_DIR, PERSISTENCE...). `skill_id`, `dev_mode` and `audio_dir`, when given, override
+    them.
 
     `fetch_chain` and `trusted_roots` replace the S3 download and certifi's roots (for tests).
     """
-    skill_id = os.environ.get("SKILL_ID", "") if skill_id is None else skill_id
-    dev_mode = os.environ.get("SKILL_DEV_MODE") == "1" if dev_mode is None else dev_mode
-    audio_dir = default_audio_dir() if audio_dir is None else audio_dir
+    settings = Settings.from_env(local=True) if settings is None else settings
+    skill_id = (settings.skill_id or "") if skill_id is None else skill_id
+    dev_mode = settings.dev_mode if dev_mode is None else dev_mode
+    audio = settings.audio if audio_dir is None else replace(settings.audio, folder=audio_dir)
+    settings = replace(settings, skill_id=skill_id, dev_mode=dev_mode, audio=audio)
     _ensure_log_output()
     if not skill_id and not dev_mode:
         raise RuntimeError("SKILL_ID is not set: Alexa requests cannot be checked against it")
@@ -128,12 +133,12 @@ def create_app(
     app.url_map.merge_slashes = False  # "/audio//etc/x" is a 404, not a redirect
     app.config.update(
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
-        # The SDK's own verifiers are replaced by AlexaRequestVerifier (see README).
+        # The SDK's own verifiers are replaced by AlexaRequestVerifier (docs/web-service.md).
         ASK_SDK_VERIFY_SIGNATURE=False,
         ASK_SDK_VERIFY_TIMESTAMP=False,
     )
     app.logger.addFilter(_QuietSdkLog())
-    skill = create_skill(skill_id, default_persistence=LOCAL_DEFAULT)
+    skill = create_skill(settings)
     verifier = AlexaRequestVerifier(
         skill_id, dev_mode=dev_mode, fetch=fetch_chain, trusted_roots=trusted_roots
     )
@@ -187,7 +192,7 @@ def create_app(
     def healthz() -> Response:
         return jsonify(status="ok")
 
-    add_audio_route(app, audio_dir)
+    add_audio_route(app, settings.audio.directory)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response, int]:
@@ -206,7 +211,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     try:
-        app = create_app(dev_mode=True if args.dev else None)
+        app = create_app(Settings.from_env(local=True), dev_mode=True if args.dev else None)
     except RuntimeError as error:
         parser.error(f"{error} (set SKILL_ID, or use --dev locally)")
     app.run(host=args.host, port=args.port, threaded=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,6 +121,16 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def pytest_sessionfinish() -> None:
     """No build outlives the session."""
     BUILD.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_visit_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A store for whatever a session- or module-scoped fixture builds, before `visit_store`:
+    nothing in a test run remembers visits in the checkout's `.data/`."""
+    path = tmp_path_factory.mktemp("session-visits") / "visits.sqlite3"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PERSISTENCE", f"sqlite:{path}")
+        yield path
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from conftest import Turn
 from response_walk import every_response
 
 from skill.factory import create_skill_builder
+from skill.settings import Settings
 from skill.simulator.devices import DEVICES, SPEAKER
 
 Skill = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -23,7 +24,7 @@ EXECUTE = "Alexa.Presentation.APL.ExecuteCommands"
 def remembering_skill(monkeypatch: pytest.MonkeyPatch, store: Path) -> Skill:
     """A Lambda handler remembering visits in its own SQLite file."""
     monkeypatch.setenv("PERSISTENCE", f"sqlite:{store}")
-    return create_skill_builder().lambda_handler()
+    return create_skill_builder(Settings.from_env()).lambda_handler()
 
 
 def on_device(skill: Skill, device: str) -> Skill:

@@ -16,7 +16,8 @@ from skill.audio.__main__ import main
 from skill.audio.build import build, content_texts
 from skill.audio.check import check
 from skill.audio.engines import OfflineEngine
-from skill.audio.manifest import Manifest, default_audio_dir, text_sha256
+from skill.audio.manifest import Manifest, text_sha256
+from skill.data import audio_dir
 
 pytestmark = pytest.mark.integration
 
@@ -129,7 +130,7 @@ def test_cli_check_and_build_on_the_committed_clips(
     """`check` fails once a clip's text changes; `build` re-renders only that one; then every
     locale's clips pass `check` again."""
     out = tmp_path / "audio"
-    shutil.copytree(default_audio_dir(), out)
+    shutil.copytree(audio_dir(), out)
     data = json.loads((out / "manifest.json").read_text())
     clip_id = content_texts("en-US")[0][0]
     data["clips"]["en-US"][clip_id]["text_sha256"] = "0" * 64

@@ -6,17 +6,18 @@ from pathlib import Path
 
 import pytest
 
+from skill import data
 from skill.audio import mp3
 from skill.audio.engines import OfflineEngine
 from skill.audio.local import Speaker, play, segments
-from skill.audio.manifest import Manifest, default_audio_dir
+from skill.audio.manifest import Manifest
 from skill.content import load_content
 from skill.simulator.cli import main as simulator_main
 
 pytestmark = pytest.mark.unit
 
 content = load_content("en-US")
-CLIPS = Manifest.load(default_audio_dir() / "manifest.json").clips["en-US"]
+CLIPS = Manifest.load(data.audio_dir() / "manifest.json").clips["en-US"]
 
 
 def test_segments_split_paragraphs_and_keep_audio_tags() -> None:
@@ -43,7 +44,7 @@ def test_hosted_clip_tag_uses_the_local_file(tmp_path: Path) -> None:
     body = f'<speak><p><audio src="https://cdn.example/audio/en-US/{entry.file}"/></p></speak>'
     saved = Speaker("en-US", engines=[]).save(body, tmp_path / "bye.mp3")
     assert saved is not None
-    assert saved.read_bytes() == (default_audio_dir() / "en-US" / entry.file).read_bytes()
+    assert saved.read_bytes() == (data.audio_dir() / "en-US" / entry.file).read_bytes()
 
 
 def test_words_without_a_clip_go_through_the_engine_chain(tmp_path: Path) -> None:
@@ -64,7 +65,7 @@ def test_nothing_voiced_returns_none(tmp_path: Path) -> None:
 def test_play_without_a_player_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No player on PATH is not an error: play reports that nothing played."""
     monkeypatch.setenv("PATH", str(tmp_path))
-    clip = default_audio_dir() / "en-US" / CLIPS["prompt.goodnight"].file
+    clip = data.audio_dir() / "en-US" / CLIPS["prompt.goodnight"].file
     assert play(clip) is False
 
 

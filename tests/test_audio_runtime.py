@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,8 @@ from skill import ssml
 from skill.audio.manifest import Entry, Manifest, text_sha256
 from skill.audio.runtime import clip_lookup
 from skill.content import SUPPORTED_LOCALES, load_content
+from skill.factory import create_skill_builder
+from skill.settings import AudioSettings, Settings
 from skill.ssml import Clip
 
 pytestmark = pytest.mark.unit
@@ -21,6 +24,16 @@ pytestmark = pytest.mark.unit
 BASE = "https://cramps.example.com/audio"
 AUDIO_RE = re.compile(r'<audio src="([^"]+)"/>')
 content = load_content("en-US")
+
+
+def lookup_for(locale: str, env: dict[str, str]) -> ssml.ClipLookup | None:
+    """The clip lookup of the audio settings an entry point would read from `env`."""
+    return clip_lookup(locale, AudioSettings.from_env(env))
+
+
+def deployed_handler() -> Any:
+    """The Lambda handler as skill/lambda_function.py builds it from the environment now."""
+    return create_skill_builder(Settings.from_env()).lambda_handler()
 
 
 def _fixed(seconds: float) -> ssml.ClipLookup:
@@ -78,30 +91,30 @@ def audio_dir(tmp_path: Path) -> Path:
 def test_lookup_needs_an_https_base_url(audio_dir: Path) -> None:
     """No base URL, or a non-https one, means no audio at all."""
     env = {"AUDIO_DIR": str(audio_dir)}
-    assert clip_lookup("en-US", env) is None
-    assert clip_lookup("en-US", env | {"AUDIO_BASE_URL": "http://insecure.example"}) is None
-    assert clip_lookup("en-US", env | {"AUDIO_BASE_URL": "https://"}) is None
+    assert lookup_for("en-US", env) is None
+    assert lookup_for("en-US", env | {"AUDIO_BASE_URL": "http://insecure.example"}) is None
+    assert lookup_for("en-US", env | {"AUDIO_BASE_URL": "https://"}) is None
 
 
 def test_lookup_matches_exact_words_from_allowed_engines(audio_dir: Path) -> None:
     """Only the current words find a clip, and offline clips only when AUDIO_ENGINES allows."""
     env = {"AUDIO_DIR": str(audio_dir), "AUDIO_BASE_URL": BASE + "/"}
-    lookup = clip_lookup("en-US", env)
+    lookup = lookup_for("en-US", env)
     assert lookup is not None
     assert lookup(content.prompt("welcome")) == Clip(f"{BASE}/en-US/prompt-welcome.mp3", 4.2)
     assert lookup(content.prompt("welcome") + " ") is None
     assert lookup(content.prompt("help")) is None
-    both = clip_lookup("en-US", env | {"AUDIO_ENGINES": "gtts, offline"})
+    both = lookup_for("en-US", env | {"AUDIO_ENGINES": "gtts, offline"})
     assert both is not None and both(content.prompt("help")).seconds == 6.0
-    assert clip_lookup("en-GB", env)(content.prompt("welcome")) is None
+    assert lookup_for("en-GB", env)(content.prompt("welcome")) is None
 
 
 def test_unreadable_manifest_falls_back_to_text(tmp_path: Path) -> None:
     """A broken or missing manifest never breaks a response."""
     env = {"AUDIO_DIR": str(tmp_path), "AUDIO_BASE_URL": BASE}
-    assert clip_lookup("en-US", env) is None
+    assert lookup_for("en-US", env) is None
     (tmp_path / "manifest.json").write_text("{not json")
-    assert clip_lookup("en-US", env)("anything") is None
+    assert lookup_for("en-US", env)("anything") is None
 
 
 def test_skill_responses_use_fresh_clips(
@@ -110,7 +123,8 @@ def test_skill_responses_use_fresh_clips(
     """Through the Lambda handler: the welcome plays as a clip, other words stay as text."""
     monkeypatch.setenv("AUDIO_DIR", str(audio_dir))
     monkeypatch.setenv("AUDIO_BASE_URL", BASE)
-    turn = new_conversation().launch()
+    skill = deployed_handler()
+    turn = new_conversation(skill=skill).launch()
     assert AUDIO_RE.findall(turn.ssml) == [f"{BASE}/en-US/prompt-welcome.mp3"]
     assert content.prompt("welcome") not in turn.speech
     assert content.prompt("welcome_examples") in turn.speech
@@ -118,9 +132,21 @@ def test_skill_responses_use_fresh_clips(
     data = json.loads((audio_dir / "manifest.json").read_text())
     data["clips"]["en-US"]["prompt.welcome"]["text_sha256"] = text_sha256("older words")
     (audio_dir / "manifest.json").write_text(json.dumps(data))
-    stale = new_conversation().launch()
+    stale = new_conversation(skill=skill).launch()
     assert "<audio" not in stale.ssml
     assert stale.speech.startswith(content.prompt("welcome"))
+
+
+def test_the_settings_are_read_once_not_per_response(
+    audio_dir: Path, monkeypatch: pytest.MonkeyPatch, new_conversation
+) -> None:
+    """The environment at start-up configures the skill; changing it later changes nothing."""
+    monkeypatch.setenv("AUDIO_DIR", str(audio_dir))
+    monkeypatch.setenv("AUDIO_BASE_URL", BASE)
+    skill = deployed_handler()
+    monkeypatch.delenv("AUDIO_BASE_URL")
+    assert AUDIO_RE.findall(new_conversation(skill=skill).launch().ssml)
+    assert not AUDIO_RE.findall(new_conversation(skill=deployed_handler()).launch().ssml)
 
 
 def test_committed_clips_with_offline_allowed_fill_a_response_within_limits(
@@ -130,7 +156,7 @@ def test_committed_clips_with_offline_allowed_fill_a_response_within_limits(
     monkeypatch.delenv("AUDIO_DIR", raising=False)
     monkeypatch.setenv("AUDIO_BASE_URL", BASE)
     monkeypatch.setenv("AUDIO_ENGINES", "offline,gtts")
-    talk = new_conversation()
+    talk = new_conversation(skill=deployed_handler())
     turn = talk.launch()
     reprompt = turn.response["reprompt"]["outputSpeech"]["ssml"]
     assert AUDIO_RE.findall(turn.ssml)[0] == f"{BASE}/en-US/prompt-welcome.mp3"
@@ -147,12 +173,13 @@ def test_each_locale_plays_its_own_clips(
     monkeypatch.delenv("AUDIO_DIR", raising=False)
     monkeypatch.setenv("AUDIO_BASE_URL", BASE)
     monkeypatch.setenv("AUDIO_ENGINES", "offline,gtts")
-    turn = new_conversation(locale=locale).intent("UrgentSymptomsIntent")
+    skill = deployed_handler()
+    turn = new_conversation(locale=locale, skill=skill).intent("UrgentSymptomsIntent")
     assert AUDIO_RE.findall(turn.ssml) == [
         f"{BASE}/{locale}/prompt-emergency.mp3",
         f"{BASE}/{locale}/prompt-urgent_legs.mp3",
     ]
-    launch = new_conversation(locale=locale).launch()
+    launch = new_conversation(locale=locale, skill=skill).launch()
     assert AUDIO_RE.findall(launch.ssml)[0] == f"{BASE}/{locale}/prompt-welcome.mp3"
 
 

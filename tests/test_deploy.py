@@ -631,11 +631,12 @@ def emitted_metrics(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
     """(namespace, metric, dimension name) for everything the handler writes, driven through a
     cold start, a Fallback, a red flag and an error, configured as serverless.yml deploys it."""
     from skill.factory import create_skill_builder
-    from skill.handlers.content import CrampCausesIntentHandler
-    from skill.telemetry import TelemetrySettings, instrument
+    from skill.handlers.content import TopicIntentHandler
+    from skill.settings import Settings, TelemetrySettings
+    from skill.telemetry import instrument
 
     handler = instrument(
-        create_skill_builder(skill_id=SKILL_ID),
+        create_skill_builder(Settings.from_env({**os.environ, "SKILL_ID": SKILL_ID})),
         TelemetrySettings.from_env(
             {"POWERTOOLS_METRICS_NAMESPACE": "LegCrampHelper/dev", "POWERTOOLS_SERVICE_NAME": "x"}
         ),
@@ -643,7 +644,7 @@ def emitted_metrics(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
     session = Session(skill_id=SKILL_ID)
     for name in ("AMAZON.FallbackIntent", "UrgentSymptomsIntent"):
         handler(envelopes.intent(session, name), None)
-    monkeypatch.setattr(CrampCausesIntentHandler, "handle", lambda self, h: 1 / 0)
+    monkeypatch.setattr(TopicIntentHandler, "handle", lambda self, h: 1 / 0)
     handler(envelopes.intent(session, "CrampCausesIntent"), None)
     found = set()
     for line in capsys.readouterr().out.splitlines():

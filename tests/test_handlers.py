@@ -11,6 +11,7 @@ from ask_sdk_core.exceptions import AskSdkException
 from skill.content import load_content
 from skill.factory import create_skill_builder
 from skill.handlers import REQUEST_HANDLERS
+from skill.settings import Settings
 from skill.simulator import envelopes
 
 pytestmark = pytest.mark.unit
@@ -283,7 +284,9 @@ def test_other_locales_answer_in_the_default_language(new_conversation):
 def test_requests_for_another_skill_are_refused(monkeypatch):
     ours = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
     monkeypatch.setenv("SKILL_ID", ours)
-    handler = create_skill_builder().lambda_handler()  # as skill/lambda_function.py builds it
+    handler = create_skill_builder(
+        Settings.from_env()
+    ).lambda_handler()  # as skill/lambda_function.py builds it
     stranger = envelopes.launch(envelopes.Session())
     with pytest.raises(AskSdkException, match="Skill ID Verification failed"):
         handler(stranger, None)
@@ -293,6 +296,6 @@ def test_requests_for_another_skill_are_refused(monkeypatch):
 
 def test_no_skill_id_in_the_environment_checks_nothing(monkeypatch):
     monkeypatch.delenv("SKILL_ID", raising=False)
-    handler = create_skill_builder().lambda_handler()
+    handler = create_skill_builder(Settings.from_env()).lambda_handler()
     anyone = handler(envelopes.launch(envelopes.Session(skill_id="amzn1.ask.skill.other")), None)
     assert anyone["response"]["shouldEndSession"] is False

@@ -17,9 +17,9 @@ from locale_support import NUMBERS, SPOKEN_NUMBERS
 
 from skill import ssml
 from skill.content import (
-    CONTENT_DIR,
     SUPPORTED_LOCALES,
     ContentError,
+    content_folder,
     load_content,
     locale_settings,
     merge,
@@ -193,7 +193,7 @@ def test_spanish_disclaimer_says_general_information_not_medical_advice(locale: 
 def test_overrides_are_small_and_only_change_what_the_base_has() -> None:
     """One base text per language: a locale file changes a few texts, never copies the lot."""
     for locale in SUPPORTED_LOCALES:
-        path = CONTENT_DIR / f"{locale}.toml"
+        path = content_folder() / f"{locale}.toml"
         if not path.is_file():
             continue
         with path.open("rb") as fh:

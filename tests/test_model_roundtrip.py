@@ -57,7 +57,7 @@ def filled_samples(locale: str) -> list[tuple[str, str, dict[str, str]]]:
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
 def test_every_sample_reaches_its_intent(locale: str) -> None:
-    device = Simulator(locale=locale, persistence="none")
+    device = Simulator(locale=locale)
     misses = []
     samples = filled_samples(locale)
     for utterance, intent, slots in samples:
@@ -88,7 +88,7 @@ def test_spanish_typed_with_accents_is_understood_as_spoken(
     locale: str, line: str, intent: str, slot: str | None, value_id: str | None
 ) -> None:
     """What the terminal and the web page send keeps its accents, as Alexa's recogniser does."""
-    turn = Simulator(locale=locale, persistence="none").say(line)
+    turn = Simulator(locale=locale).say(line)
     assert turn.intent == intent
     if slot is not None:
         assert turn.slots[slot]["id"] == value_id

@@ -30,7 +30,7 @@ from smapi_standin import (
 from skill.ops import cli
 from skill.ops.csvout import safe_cell
 from skill.ops.profile import alexa_parse
-from skill.simulator import evaluate
+from skill.simulator import cli as simulator_cli
 from skill.simulator.nlueval import load_annotations, load_labelled
 from skill.simulator.session import nlu_for
 
@@ -182,7 +182,7 @@ def test_history_csv_is_what_the_simulators_evaluate_reads(edge: Cloud) -> None:
     """Stand-in at the cloud's edge: the file goes straight into `simulator evaluate`."""
     assert run(*history("--out", "real.csv"))[0] == 0
     out = io.StringIO()
-    assert evaluate.main(["real.csv", "--locale", "en-US"], stdout=out) == 0
+    assert simulator_cli.main(["evaluate", "real.csv", "--locale", "en-US"], stdout=out) == 0
     assert "(120 annotations)" in out.getvalue() or "/120)" in out.getvalue()
 
 

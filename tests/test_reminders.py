@@ -30,6 +30,7 @@ from skill.factory import create_skill_builder
 from skill.handlers.reminders import ASK_FOR_PAYLOAD
 from skill.reminders import ClockTime, first_occurrence, load_zone
 from skill.services import ServiceApiClient
+from skill.settings import Settings
 from skill.simulator import envelopes
 from skill.simulator.cloud import CloudStandIn
 from skill.simulator.envelopes import Slot
@@ -64,7 +65,7 @@ def skill(cloud: CloudStandIn) -> Any:
     """A Lambda handler as skill.lambda_function builds it, its API client trusting the stand-in
     (and remembering visits in this test's own SQLite file)."""
     return create_skill_builder(
-        api_client=ServiceApiClient(ca_bundle=cloud.ca_path)
+        Settings.from_env(), api_client=ServiceApiClient(ca_bundle=cloud.ca_path)
     ).lambda_handler()
 
 
@@ -222,7 +223,9 @@ def test_nothing_is_stored_for_reminders_and_it_works_without_a_store(
 ) -> None:
     monkeypatch.setenv("PERSISTENCE", "none")
     client = ServiceApiClient(ca_bundle=cloud.ca_path)
-    talk = Talk(cloud, create_skill_builder(api_client=client).lambda_handler())
+    talk = Talk(
+        cloud, create_skill_builder(Settings.from_env(), api_client=client).lambda_handler()
+    )
     talk.remind("22:00")
     talk.remind("06:45")
     assert [r["time"] for r in talk.reminders] == ["06:45"]
@@ -475,7 +478,9 @@ def test_an_answer_that_does_not_parse(cloud: CloudStandIn, skill: Any, body: st
 
 def test_the_client_checks_the_certificate(cloud: CloudStandIn) -> None:
     """A client that does not trust the stand-in's authority is refused: TLS is really verified."""
-    strict = create_skill_builder(api_client=ServiceApiClient()).lambda_handler()
+    strict = create_skill_builder(
+        Settings.from_env(), api_client=ServiceApiClient()
+    ).lambda_handler()
     talk = Talk(cloud, strict)
     assert talk.remind("22:00").speech == prompt("en-US", "reminder_unavailable")
     assert talk.reminders == []
@@ -652,7 +657,9 @@ def test_without_a_store_the_offer_is_made_once_a_session(
     cloud: CloudStandIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PERSISTENCE", "none")
-    handler = create_skill_builder(api_client=ServiceApiClient(ca_bundle=cloud.ca_path))
+    handler = create_skill_builder(
+        Settings.from_env(), api_client=ServiceApiClient(ca_bundle=cloud.ca_path)
+    )
     talk = Talk(cloud, handler.lambda_handler(), granted=False)
     talk.launch()
     assert _bedtime(talk).speech.endswith(prompt("en-US", "offer_reminder"))

@@ -41,8 +41,10 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def server() -> Iterator[str]:
+    """The web simulator as `--web` serves it, configured by this test's environment (its own
+    visit store: tests/conftest.py)."""
     with serve(create_app()) as base_url:
         yield base_url
 

@@ -69,8 +69,10 @@ def test_the_terminal_shows_the_screen_line() -> None:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def server() -> Iterator[str]:
+    """The web simulator as `--web` serves it, configured by this test's environment (its own
+    visit store: tests/conftest.py)."""
     with serve(create_app()) as base_url:
         yield base_url
 

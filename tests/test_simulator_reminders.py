@@ -236,8 +236,10 @@ def test_envelopes_carry_the_stand_in_the_token_and_the_consent() -> None:
 # --- the web simulator ---
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def server() -> Iterator[str]:
+    """The web simulator as `--web` serves it, configured by this test's environment (its own
+    visit store: tests/conftest.py)."""
     with serve(create_app()) as base_url:
         yield base_url
 

@@ -4,6 +4,7 @@ that answered, and that nothing personal is ever written."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import date, datetime
@@ -16,16 +17,23 @@ from ask_sdk_model import RequestEnvelope
 
 from skill.envelope_serializer import IsoTimestampSerializer
 from skill.factory import create_skill_builder
-from skill.handlers.content import CrampCausesIntentHandler
+from skill.handlers.content import TopicIntentHandler
+from skill.settings import Settings, TelemetrySettings
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Session, Slot
-from skill.telemetry import TelemetrySettings, instrument, request_facts
+from skill.telemetry import instrument, request_facts
 
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parent.parent
 SKILL_ID = "amzn1.ask.skill.6f1d2c3b-0a9e-4d8c-b7a6-5e4f3d2c1b0a"
 SLOT_TYPES = {"cause": "CrampCause", "symptom": "RedFlag", "tip": "PreventionTip"}
+
+
+def settings() -> Settings:
+    """The skill's settings as the environment gives them (this test's own visit store), with
+    the skill id the envelopes carry checked."""
+    return Settings.from_env({**os.environ, "SKILL_ID": SKILL_ID})
 
 
 def emf_lines(text: str) -> list[dict[str, Any]]:
@@ -43,7 +51,7 @@ def metrics_of(record: dict[str, Any]) -> dict[str, float]:
 @pytest.fixture
 def handler() -> Any:
     """A fresh instrumented handler, as skill/lambda_function.py builds it."""
-    return instrument(create_skill_builder(skill_id=SKILL_ID), TelemetrySettings(namespace="Test"))
+    return instrument(create_skill_builder(settings()), TelemetrySettings(namespace="Test"))
 
 
 def test_one_request_writes_one_emf_record_per_locale_and_for_the_whole_skill(
@@ -99,7 +107,7 @@ def test_fallback_and_errors_are_counted(
     def broken(self: Any, handler_input: Any) -> Any:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(CrampCausesIntentHandler, "handle", broken)
+    monkeypatch.setattr(TopicIntentHandler, "handle", broken)
     answer = handler(envelopes.intent(session, "CrampCausesIntent"), None)
     assert answer["response"]["outputSpeech"]["ssml"]
     with pytest.raises(Exception, match="Skill ID"):
@@ -108,7 +116,7 @@ def test_fallback_and_errors_are_counted(
     assert metrics_of(fallback)["Fallback"] == 1 and "Errors" not in metrics_of(fallback)
     assert metrics_of(apology)["Errors"] == 1
     assert apology["request"]["error"] == "RuntimeError"
-    assert apology["request"]["handler"] == "CrampCausesIntentHandler"  # it began to answer
+    assert apology["request"]["handler"] == "TopicIntentHandler"  # it began to answer
     assert metrics_of(refused)["Errors"] == 1
     assert refused["request"]["error"] == "AskSdkException"
 
@@ -137,8 +145,8 @@ def test_the_instrumented_handler_answers_as_the_sdks_does() -> None:
             answers.append(answer)
         return answers
 
-    plain = create_skill_builder(skill_id=SKILL_ID).lambda_handler()
-    instrumented = instrument(create_skill_builder(skill_id=SKILL_ID), TelemetrySettings())
+    plain = create_skill_builder(settings()).lambda_handler()
+    instrumented = instrument(create_skill_builder(settings()), TelemetrySettings())
     assert conversation(instrumented) == conversation(plain)
 
 
@@ -146,7 +154,7 @@ def test_without_powertools_the_skill_still_answers(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setitem(sys.modules, "aws_lambda_powertools", None)
-    handler = instrument(create_skill_builder(skill_id=SKILL_ID), TelemetrySettings())
+    handler = instrument(create_skill_builder(settings()), TelemetrySettings())
     answer = handler(envelopes.launch(Session(skill_id=SKILL_ID)), None)
     assert answer["response"]["outputSpeech"]["ssml"].startswith("<speak>")
     assert "no metrics: AWS Lambda Powertools is not importable" in caplog.text
@@ -231,7 +239,7 @@ DRIVER = r"""
 import json, logging, sys
 markers = json.loads(sys.argv[1])
 import skill.lambda_function as entry
-from skill.handlers.content import CrampCausesIntentHandler
+from skill.handlers.content import TopicIntentHandler
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Session, Slot
 
@@ -285,7 +293,7 @@ events[-1]["request"]["error"] = {"type": "INVALID_RESPONSE", "message": markers
 def broken(self, handler_input):
     raise ValueError("cannot answer " + markers["error_message"] + " " + markers["heard"])
 
-CrampCausesIntentHandler.handle = broken
+TopicIntentHandler.handle = broken
 for event in events:
     entry.handler(personal(event), None)
 print("\n".join(capture.seen), file=sys.stderr)

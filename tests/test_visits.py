@@ -22,6 +22,7 @@ from web_support import app_post
 from skill import ssml
 from skill.factory import create_skill_builder
 from skill.persistence import RETENTION_DAYS, create_adapter
+from skill.settings import Settings
 from skill.simulator import envelopes
 from skill.simulator.cli import main
 from skill.simulator.envelopes import Session
@@ -37,7 +38,7 @@ FIELDS = {"first_visit", "last_visit", "visits", "tip"}
 @pytest.fixture
 def skill() -> Any:
     """A Lambda handler remembering visits in this test's own SQLite file (`visit_store`)."""
-    return create_skill_builder().lambda_handler()
+    return create_skill_builder(Settings.from_env()).lambda_handler()
 
 
 def visit(skill: Any, user: str = USER, day: str | None = None) -> Conversation:
@@ -231,14 +232,14 @@ def test_disabling_the_skill_while_keeping_data_keeps_the_record(
 def test_disabling_without_a_store_is_answered_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
     """With PERSISTENCE=none there is nothing to delete, and the event still gets its answer."""
     monkeypatch.setenv("PERSISTENCE", "none")
-    talk = Conversation(skill=create_skill_builder().lambda_handler())
+    talk = Conversation(skill=create_skill_builder(Settings.from_env()).lambda_handler())
     assert skill_disabled(talk, "NOT_PERSISTED")["response"] == {}
 
 
 def test_with_persistence_none_every_visit_is_a_first_one(monkeypatch: pytest.MonkeyPatch) -> None:
     """`none` keeps the skill stateless between sessions."""
     monkeypatch.setenv("PERSISTENCE", "none")
-    skill = create_skill_builder().lambda_handler()
+    skill = create_skill_builder(Settings.from_env()).lambda_handler()
     visit(skill)
     assert visit(skill).turns[0].speech.startswith("Welcome to Leg Cramp Helper.")
 
@@ -288,7 +289,7 @@ def test_an_unusable_store_never_breaks_a_conversation(
     broken = tmp_path / "visits.sqlite3"
     broken.write_bytes(b"this is not a database" * 100)
     monkeypatch.setenv("PERSISTENCE", f"sqlite:{broken}")
-    skill = create_skill_builder().lambda_handler()
+    skill = create_skill_builder(Settings.from_env()).lambda_handler()
     with caplog.at_level(logging.WARNING):
         talk = visit(skill)
         talk.intent("PreventionTipsIntent")
@@ -317,7 +318,7 @@ def test_an_expired_record_is_gone(skill: Any, visit_store: Path) -> None:
 def _visits_in_a_worker(args: tuple[str, int]) -> list[bool]:
     """One worker process: its own handler (as a gunicorn worker builds it), many first visits."""
     prefix, count = args
-    skill = create_skill_builder().lambda_handler()
+    skill = create_skill_builder(Settings.from_env()).lambda_handler()
     return [
         visit(skill, user=f"{prefix}-{i}").turns[0].speech.startswith("Welcome to Leg")
         and visit(skill, user=f"{prefix}-{i}").turns[0].speech.startswith("Welcome back")

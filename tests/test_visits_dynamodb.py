@@ -31,6 +31,7 @@ from test_visits import USER, skill_disabled, visit
 
 from skill.factory import create_skill_builder
 from skill.persistence import RETENTION_DAYS
+from skill.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -127,7 +128,7 @@ def dynalite(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Dynalite]:
 @pytest.fixture
 def skill(dynalite: Dynalite) -> Any:
     """The Lambda handler as Lambda builds it, with PERSISTENCE=dynamodb:TABLE."""
-    return create_skill_builder().lambda_handler()
+    return create_skill_builder(Settings.from_env()).lambda_handler()
 
 
 def test_a_returning_user_is_remembered_in_the_table(skill: Any, dynalite: Dynalite) -> None:
@@ -192,7 +193,7 @@ def test_a_missing_table_means_a_new_user(
 ) -> None:
     """A PERSISTENCE table that does not exist: answers as for a new user, and says why."""
     monkeypatch.setenv("PERSISTENCE", "dynamodb:no-such-table")
-    skill = create_skill_builder().lambda_handler()
+    skill = create_skill_builder(Settings.from_env()).lambda_handler()
     with caplog.at_level(logging.WARNING):
         talk = visit(skill)
         talk.intent("TipDetailIntent", tip="BEDDING")
@@ -269,7 +270,7 @@ def test_throttling_or_a_hung_service_costs_one_retry_and_no_answer(
     troubled: list[str], caplog: pytest.LogCaptureFixture
 ) -> None:
     """One try and one retry per request, well inside Alexa's wait, then a new-user answer."""
-    skill = create_skill_builder().lambda_handler()
+    skill = create_skill_builder(Settings.from_env()).lambda_handler()
     with caplog.at_level(logging.WARNING):
         started = time.monotonic()
         talk = visit(skill)

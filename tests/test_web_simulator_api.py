@@ -36,9 +36,10 @@ CSV = (
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def server() -> FlaskClient:
-    """The web simulator's app, with a small store so bounds are reachable."""
+    """The web simulator's app, with a small store so bounds are reachable, configured by this
+    test's environment (its own visit store: tests/conftest.py)."""
     return create_app(store=SessionStore(max_sessions=50)).test_client()
 
 

@@ -21,7 +21,7 @@ from locale_support import OPEN, STRETCH, language
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from web_support import serve, terminal_json
 
-from skill.audio.manifest import default_audio_dir
+from skill import data
 from skill.simulator.web import create_app, locales, voice
 
 pytestmark = pytest.mark.e2e
@@ -63,8 +63,10 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def server() -> Iterator[str]:
+    """The web simulator as `--web` serves it, configured by this test's environment (its own
+    visit store: tests/conftest.py)."""
     with serve(create_app()) as base_url:
         yield base_url
 
@@ -98,7 +100,7 @@ def planned(page: Page, kind: str, audio_dir: Path | None = None) -> list[str]:
     response = shown_json(page, "response-json")
     locale = shown_json(page, "request-json")["request"]["locale"]
     ssml = response["response"]["outputSpeech"]["ssml"]
-    plan = voice(ssml, locale, audio_dir or default_audio_dir())
+    plan = voice(ssml, locale, audio_dir or data.audio_dir())
     return [str(part[kind]) for part in plan if kind in part]
 
 

@@ -49,12 +49,13 @@ def server(pki: Pki, fetched: list[str]) -> Iterator[str]:
         fetched.append(url)
         return chains.get(url, good_chain)
 
-    app = create_app(
-        skill_id=SKILL_ID, dev_mode=False, fetch_chain=fetch, trusted_roots=[pki.root.cert]
-    )
-    with pytest.MonkeyPatch.context() as env, serve(app) as base_url:
+    with pytest.MonkeyPatch.context() as env:
         env.delenv("AUDIO_BASE_URL", raising=False)  # speech as text, whatever ran before
-        yield base_url
+        app = create_app(
+            skill_id=SKILL_ID, dev_mode=False, fetch_chain=fetch, trusted_roots=[pki.root.cert]
+        )
+        with serve(app) as base_url:
+            yield base_url
 
 
 def _launch(skill_id: str = SKILL_ID, timestamp: datetime | None = None) -> bytes:

@@ -16,6 +16,7 @@ from response_walk import LIMITS, every_response, is_guided_stretch, spoken_word
 
 from skill.content import SUPPORTED_LOCALES, load_content
 from skill.factory import create_skill_builder
+from skill.settings import Settings
 
 pytestmark = pytest.mark.unit
 
@@ -35,7 +36,7 @@ def skill(tmp_path_factory: pytest.TempPathFactory) -> Any:
     path = tmp_path_factory.mktemp("walk") / "visits.sqlite3"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PERSISTENCE", f"sqlite:{path}")
-        _SKILL[:] = [create_skill_builder().lambda_handler()]
+        _SKILL[:] = [create_skill_builder(Settings.from_env()).lambda_handler()]
     yield _SKILL[0]
     _walk.cache_clear()
 

@@ -202,7 +202,8 @@ def signed_headers(body: bytes, signer: rsa.RSAPrivateKey, url: str = CHAIN_URL)
 def serve(app: Flask) -> Iterator[str]:
     """Run `app` on a real loopback HTTP server in a thread; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll, so that shutting down (once per test that serves) takes no half second.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

@@ -7,18 +7,19 @@ import logging
 import sys
 from pathlib import Path
 
-from skill.audio.manifest import Manifest, default_audio_dir
+from skill.audio.manifest import Manifest
 from skill.content import SUPPORTED_LOCALES
+from skill.settings import AudioSettings
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(clips: Path) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m skill.audio", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="render missing or stale clips")
     build.add_argument("--engine", choices=("auto", "gtts", "offline"), default="auto")
     check = commands.add_parser("check", help="exit 1 on a missing, stale or non-conformant clip")
     for sub in (build, check):
-        sub.add_argument("--out", type=Path, default=default_audio_dir(), help="clip folder")
+        sub.add_argument("--out", type=Path, default=clips, help="clip folder")
         sub.add_argument(
             "--locale",
             action="append",
@@ -65,8 +66,9 @@ def _check(out: Path, locales: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; the exit status is 0 when everything is in order."""
-    args = _parser().parse_args(argv)
+    """Run the command line; the exit status is 0 when everything is in order. The clip folder
+    is `AUDIO_DIR`, else the repository's `audio/` (skill/settings.py)."""
+    args = _parser(AudioSettings.from_env().directory).parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     locales = args.locale or list(SUPPORTED_LOCALES)
     try:

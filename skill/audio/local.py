@@ -19,7 +19,7 @@ from mutagen.mp3 import MP3
 
 from skill.audio import mp3
 from skill.audio.engines import Engine, chain, render_clip
-from skill.audio.manifest import Manifest, default_audio_dir, text_sha256
+from skill.audio.manifest import Manifest, text_sha256
 from skill.content import resolve_locale
 from skill.ssml import to_plain_text
 
@@ -56,10 +56,15 @@ class Speaker:
         audio_dir: Path | None = None,
         engines: Sequence[Engine] | None = None,
     ) -> None:
-        """Read the manifest once; the engine chain (default gTTS, then offline) is kept."""
+        """Read the manifest of `audio_dir` (default: the shipped clips) once; the engine chain
+        (default gTTS, then offline) is kept."""
+        if audio_dir is None:
+            from skill import data
+
+            audio_dir = data.audio_dir()
         self.locale = locale
-        self.folder = (audio_dir or default_audio_dir()) / locale
-        manifest = Manifest.load((audio_dir or default_audio_dir()) / "manifest.json")
+        self.folder = audio_dir / locale
+        manifest = Manifest.load(audio_dir / "manifest.json")
         self.clips = {e.text_sha256: e.file for e in manifest.clips.get(locale, {}).values()}
         self.engines = list(engines) if engines is not None else chain("auto")
 
@@ -101,10 +106,18 @@ class Speaker:
 class SaveAudio:
     """The simulator's `--save-audio DIR`: each answer as `turn-NNN.mp3`, played if possible."""
 
-    def __init__(self, folder: Path, locale: str, *, speaker: Speaker | None = None) -> None:
-        """Answers go to `folder`, voiced for the locale the skill answers in."""
+    def __init__(
+        self,
+        folder: Path,
+        locale: str,
+        *,
+        speaker: Speaker | None = None,
+        audio_dir: Path | None = None,
+    ) -> None:
+        """Answers go to `folder`, voiced for the locale the skill answers in, with the clips of
+        `audio_dir` (default: the shipped ones)."""
         self.folder = folder
-        self.speaker = speaker or Speaker(resolve_locale(locale))
+        self.speaker = speaker or Speaker(resolve_locale(locale), audio_dir)
         self.turns = 0
 
     def __call__(self, ssml: str) -> Path | None:

@@ -6,20 +6,13 @@ Standard library only: the Lambda package reads this file at run time.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 FORMAT = 1
 ENGINES = ("gtts", "offline")
-AUDIO_DIR = Path(__file__).resolve().parent.parent.parent / "audio"
 _UNSAFE = re.compile(r"[^a-z0-9_-]+")
-
-
-def default_audio_dir() -> Path:
-    """Where clips and the manifest live: env `AUDIO_DIR`, else `audio/` beside `skill/`."""
-    return Path(os.environ.get("AUDIO_DIR") or AUDIO_DIR)
 
 
 def text_sha256(text: str) -> str:

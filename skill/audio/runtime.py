@@ -1,35 +1,29 @@
 """Run-time clip lookup for responses: which words may go out as a hosted `<audio>` clip.
 
 Standard library only, and it reads nothing but `audio/manifest.json`: on Lambda the package
-carries the manifest, while the MP3 files are hosted at `AUDIO_BASE_URL`.
+carries the manifest, while the MP3 files are hosted at the audio settings' `base_url`
+(`AUDIO_BASE_URL`, skill/settings.py).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from skill.audio.manifest import AUDIO_DIR, Manifest, text_sha256
+from skill.audio.manifest import Manifest, text_sha256
+from skill.settings import AudioSettings
 from skill.ssml import Clip, ClipLookup
 
 log = logging.getLogger(__name__)
-DEFAULT_ENGINES = "gtts"
 
 
-def base_url(environ: Mapping[str, str]) -> str | None:
-    """`AUDIO_BASE_URL` without a trailing slash, if it is an https URL with a host."""
-    url = environ.get("AUDIO_BASE_URL", "").strip().rstrip("/")
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.netloc or parts.query or parts.fragment:
-        log.warning("AUDIO_BASE_URL ignored: Alexa plays audio only from a plain https URL")
-        return None
-    return url
+@cache
+def _manifest_path(audio: AudioSettings) -> str:
+    """The manifest's path, found once per settings. A str, not a Path: building and hashing a
+    Path on every request cost more than the rest."""
+    return os.path.join(audio.directory, "manifest.json")
 
 
 @cache
@@ -48,22 +42,17 @@ def _index(path: str, mtime_ns: int, locale: str, engines: frozenset[str]) -> di
     }
 
 
-def clip_lookup(locale: str, environ: Mapping[str, str] | None = None) -> ClipLookup | None:
+def clip_lookup(locale: str, audio: AudioSettings) -> ClipLookup | None:
     """A text -> hosted clip lookup for `locale`, or None when audio is not configured."""
-    environ = os.environ if environ is None else environ
-    url = base_url(environ)
+    url = audio.base_url
     if url is None:
         return None
-    # A str path, not a Path: building and hashing a Path on every request cost more than the rest.
-    path = os.path.join(environ.get("AUDIO_DIR") or AUDIO_DIR, "manifest.json")
+    path = _manifest_path(audio)
     try:
         mtime_ns = os.stat(path).st_mtime_ns
     except OSError:
         return None
-    engines = frozenset(
-        e.strip() for e in environ.get("AUDIO_ENGINES", DEFAULT_ENGINES).split(",") if e.strip()
-    )
-    clips = _index(path, mtime_ns, locale, engines)
+    clips = _index(path, mtime_ns, locale, audio.engines)
 
     def lookup(text: str) -> Clip | None:
         clip = clips.get(text_sha256(text))

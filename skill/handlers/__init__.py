@@ -10,15 +10,10 @@ from skill.handlers.builtins import (
 )
 from skill.handlers.content import (
     CauseDetailIntentHandler,
-    CrampCausesIntentHandler,
-    CrampReliefIntentHandler,
     MedicineQuestionIntentHandler,
     MoreDetailIntentHandler,
-    PreventionTipsIntentHandler,
-    RiskGroupsIntentHandler,
-    SeeDoctorIntentHandler,
     TipDetailIntentHandler,
-    WhatIsACrampIntentHandler,
+    TopicIntentHandler,
 )
 from skill.handlers.errors import CatchAllExceptionHandler
 from skill.handlers.navigation import (
@@ -42,14 +37,9 @@ from skill.handlers.urgent import UrgentSymptomsIntentHandler
 REQUEST_HANDLERS = (
     LaunchRequestHandler,
     UrgentSymptomsIntentHandler,  # first: a red flag in any intent's slots leads with the warning
-    CrampCausesIntentHandler,
+    TopicIntentHandler,  # the intents that need only the content (TOPIC_ANSWERS)
     CauseDetailIntentHandler,
-    PreventionTipsIntentHandler,
     TipDetailIntentHandler,
-    CrampReliefIntentHandler,
-    SeeDoctorIntentHandler,
-    WhatIsACrampIntentHandler,
-    RiskGroupsIntentHandler,
     MedicineQuestionIntentHandler,
     GuidedStretchIntentHandler,
     SetReminderIntentHandler,

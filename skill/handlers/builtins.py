@@ -8,10 +8,11 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
+from skill.answers import goodbye
 from skill.handlers.base import IntentHandler
-from skill.handlers.navigation import goodbye
-from skill.responses import Card, ask, content_of, state_of
-from skill.state import State
+from skill.request import content_of, state_of
+from skill.responses import Card, ask
+from skill.state import Question, State
 from skill.visits import forget, returning_visitor
 
 
@@ -37,7 +38,7 @@ class LaunchRequestHandler(AbstractRequestHandler):
                 [prompts["welcome_back"], content.fill("resume_tip", tip=tip.name)],
                 [prompts["resume_reprompt"]],
                 card=card,
-                state=State(question="resume", tip_index=visitor.tip_index),
+                state=State(question=Question.RESUME, tip_index=visitor.tip_index),
             )
         else:
             speech = [prompts["welcome_back"], prompts["what_next"]]
@@ -58,7 +59,7 @@ class HelpIntentHandler(IntentHandler):
         state = state_of(handler_input)
         if state.tip_index is not None:
             speech = [prompts["help_tips"]]
-        elif state.question == "cause_detail":
+        elif state.question is Question.CAUSE_DETAIL:
             speech = [prompts["help_causes"]]
         else:
             speech = [prompts["help"], prompts["what_next"]]

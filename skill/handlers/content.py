@@ -1,139 +1,49 @@
-"""Handlers for the content intents, and the answers other handlers reuse."""
+"""Handlers for the content intents: the topics, one cause or tip, medicines, "tell me more"."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
+from typing import cast
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_slot, is_request_type
+from ask_sdk_core.utils import get_intent_name
 from ask_sdk_model import Response
-from ask_sdk_model.slu.entityresolution import StatusCode
 
-from skill.content import TIP_IDS, Item
+from skill.answers import (
+    Answer,
+    ask_which,
+    speak_causes,
+    speak_detail,
+    speak_relief,
+    speak_summary,
+    speak_tip,
+    speak_tips,
+    topic_answer,
+)
+from skill.content import TIP_IDS
 from skill.handlers.base import IntentHandler
-from skill.handlers.reminders import may_offer, offer
-from skill.responses import Card, ask, content_of, state_of
-from skill.state import State
+from skill.request import content_of, resolved_id, state_of
+
+# The intents that need nothing but the content, and the answer each gets.
+TOPIC_ANSWERS: Mapping[str, Answer] = {
+    "CrampCausesIntent": speak_causes,  # the four likely causes, offering detail on one
+    "PreventionTipsIntent": speak_tips,  # the prevention overview, offering the walk
+    "CrampReliefIntent": speak_relief,  # what to do during a cramp, offering the stretch
+    "SeeDoctorIntent": topic_answer("DOCTOR"),  # when to see a doctor
+    "WhatIsACrampIntent": topic_answer("WHAT_IS"),  # what a cramp is
+    "RiskGroupsIntent": topic_answer("RISK"),  # who gets night cramps more often
+}
 
 
-def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
-    """The entity-resolution id of a slot, or None when it is missing or did not match."""
-    if not is_request_type("IntentRequest")(handler_input):
-        return None
-    slot = get_slot(handler_input, slot_name)
-    resolutions = slot.resolutions if slot else None
-    for authority in (resolutions.resolutions_per_authority if resolutions else None) or []:
-        matched = authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH
-        value = authority.values[0].value if matched and authority.values else None
-        if value is not None:
-            return value.id
-    return None
+class TopicIntentHandler(IntentHandler):
+    """Answers each intent of TOPIC_ANSWERS with its answer."""
 
-
-def speak_summary(
-    handler_input: HandlerInput, item: Item, lead: Sequence[str] = (), offer: str = "offer_more"
-) -> Response:
-    """An item's short summary after optional lead-in, offering more (or the given offer)."""
-    offer_prompt = content_of(handler_input).prompts[offer]
-    return ask(
-        handler_input,
-        [*lead, item.summary, offer_prompt],
-        [offer_prompt],
-        card=Card.of(item),
-        state=State(question=OFFER_QUESTIONS[offer], topic=(item.kind, item.id)),
-    )
-
-
-# The yes/no question each offer opens.
-OFFER_QUESTIONS = {"offer_more": "more", "offer_routine": "routine", "offer_what_else": "relief"}
-# Items after which the skill offers a guided stretch, and the routine it offers.
-ROUTINE_AFTER = {("topic", "RELIEF"): "RELIEF", ("tip", "STRETCHING"): "BEDTIME"}
-
-
-def speak_detail(handler_input: HandlerInput, item: Item) -> Response:
-    """An item's longer detail, then asks whether there is anything else."""
-    prompts = content_of(handler_input).prompts
-    return ask(
-        handler_input,
-        [item.detail, prompts["anything_else"]],
-        [prompts["anything_else"]],
-        card=Card.of(item),
-        state=State(question="anything_else", topic=(item.kind, item.id)),
-    )
-
-
-def speak_tip(handler_input: HandlerInput, index: int, lead: Sequence[str] = ()) -> Response:
-    """One tip of the walk, after optional lead-in; the last tip says so and offers relief (or,
-    once, the nightly reminder)."""
-    content = content_of(handler_input)
-    tip = content.tips[index]
-    topic = (tip.kind, tip.id)
-    last = index == len(content.tips) - 1
-    if topic in ROUTINE_AFTER:
-        ending, question = [content.prompts["offer_routine"]], "routine"
-    elif last and may_offer(handler_input):
-        ending, question = [content.prompts["last_tip"], offer(handler_input)], "reminder"
-    elif last:
-        ending, question = [content.prompts["last_tip"], content.prompts["offer_relief"]], "relief"
-    else:
-        ending, question = [content.prompts["tip_next_hint"]], "next_tip"
-    return ask(
-        handler_input,
-        [*lead, tip.summary, *ending],
-        ending[-1:],
-        card=Card.of(tip),
-        state=State(question=question, topic=topic, tip_index=index),
-    )
-
-
-def speak_causes(handler_input: HandlerInput) -> Response:
-    """All four causes briefly, offering detail on one."""
-    content = content_of(handler_input)
-    prompts = content.prompts
-    return ask(
-        handler_input,
-        [prompts["causes_overview"], prompts["offer_cause_detail"]],
-        [prompts["which_cause"]],
-        card=Card.overview(content.cards["causes"], content.causes),
-        state=State(question="cause_detail", topic=("topic", "RISK")),
-    )
-
-
-def speak_tips(handler_input: HandlerInput) -> Response:
-    """The prevention overview, offering to go through the tips one by one."""
-    content = content_of(handler_input)
-    prompts = content.prompts
-    return ask(
-        handler_input,
-        [prompts["tips_overview"], prompts["offer_tip_walk"]],
-        [prompts["offer_tip_walk"]],
-        card=Card.overview(content.cards["tips"], content.tips),
-        state=State(question="tip_walk"),
-    )
-
-
-def speak_relief(handler_input: HandlerInput) -> Response:
-    """What to do during a cramp, offering the guided stretch."""
-    relief = content_of(handler_input).topics["RELIEF"]
-    return speak_summary(handler_input, relief, offer="offer_routine")
-
-
-def ask_which(handler_input: HandlerInput, prompt_key: str) -> Response:
-    """Asks which cause or tip the user means, keeping the session open."""
-    prompt = content_of(handler_input).prompts[prompt_key]
-    return ask(
-        handler_input, [prompt], [prompt], state=state_of(handler_input).replace(question=None)
-    )
-
-
-class CrampCausesIntentHandler(IntentHandler):
-    """Names the four likely causes of night cramps."""
-
-    intents = ("CrampCausesIntent",)
+    intents = tuple(TOPIC_ANSWERS)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        """Speaks the causes overview."""
-        return speak_causes(handler_input)
+        """Speaks the topic the intent asks about."""
+        # The SDK types the name `AnyStr`; a deserialized envelope holds a str.
+        return TOPIC_ANSWERS[cast(str, get_intent_name(handler_input))](handler_input)
 
 
 class CauseDetailIntentHandler(IntentHandler):
@@ -150,16 +60,6 @@ class CauseDetailIntentHandler(IntentHandler):
         return speak_summary(handler_input, cause)
 
 
-class PreventionTipsIntentHandler(IntentHandler):
-    """Gives the prevention overview."""
-
-    intents = ("PreventionTipsIntent",)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        """Speaks the tips overview and offers the walk through them."""
-        return speak_tips(handler_input)
-
-
 class TipDetailIntentHandler(IntentHandler):
     """Explains one tip, chosen by the resolved id of the `tip` slot; the walk continues from it."""
 
@@ -171,46 +71,6 @@ class TipDetailIntentHandler(IntentHandler):
         if tip_id not in TIP_IDS:
             return ask_which(handler_input, "which_tip")
         return speak_tip(handler_input, TIP_IDS.index(tip_id))
-
-
-class CrampReliefIntentHandler(IntentHandler):
-    """Says what to do during a cramp, right now."""
-
-    intents = ("CrampReliefIntent",)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        """Speaks the relief summary and offers to guide the stretch."""
-        return speak_relief(handler_input)
-
-
-class SeeDoctorIntentHandler(IntentHandler):
-    """Says when to see a doctor."""
-
-    intents = ("SeeDoctorIntent",)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        """Speaks the see-a-doctor summary."""
-        return speak_summary(handler_input, content_of(handler_input).topics["DOCTOR"])
-
-
-class WhatIsACrampIntentHandler(IntentHandler):
-    """Says what a cramp is."""
-
-    intents = ("WhatIsACrampIntent",)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        """Speaks the what-is summary."""
-        return speak_summary(handler_input, content_of(handler_input).topics["WHAT_IS"])
-
-
-class RiskGroupsIntentHandler(IntentHandler):
-    """Says who gets night cramps more often."""
-
-    intents = ("RiskGroupsIntent",)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        """Speaks the risk-groups summary."""
-        return speak_summary(handler_input, content_of(handler_input).topics["RISK"])
 
 
 class MedicineQuestionIntentHandler(IntentHandler):

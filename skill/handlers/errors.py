@@ -10,7 +10,8 @@ from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
 
 from skill.content import Content, load_content
-from skill.responses import CONTENT_KEY, ask, content_of
+from skill.request import CONTENT_KEY, content_of
+from skill.responses import ask
 
 log = logging.getLogger(__name__)
 

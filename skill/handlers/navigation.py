@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.ui import Reprompt, SimpleCard, SsmlOutputSpeech
 
-from skill.content import CAUSE_IDS
-from skill.handlers.base import IntentHandler
-from skill.handlers.content import (
+from skill.answers import (
     ask_which,
+    routine_after,
     speak_detail,
     speak_relief,
+    speak_routine,
     speak_summary,
     speak_tip,
 )
+from skill.content import CAUSE_IDS, TIP_IDS
+from skill.handlers.base import IntentHandler
 from skill.handlers.reminders import ask_time
-from skill.handlers.routine import routine_after, speak_routine
-from skill.responses import ask, content_of, has_screen, session_attributes, state_of, tell
-from skill.state import State
+from skill.request import content_of, has_screen, session_attributes, state_of
+from skill.responses import ask, tell
+from skill.state import Question, State
 
 LAST_RESPONSE_KEY = "last_response"
+# What a yes or a no does after a question: the answer, or None to fall back to the default.
+Reply = Callable[[HandlerInput, State], Response | None]
 
 
 def speak_home(handler_input: HandlerInput, *lead: str) -> Response:
@@ -35,11 +39,6 @@ def speak_home(handler_input: HandlerInput, *lead: str) -> Response:
         [prompts["home"], prompts["what_next"]],
         state=State(),
     )
-
-
-def goodbye(handler_input: HandlerInput) -> Response:
-    """Says goodbye and ends the session."""
-    return tell(handler_input, [content_of(handler_input).prompts["goodbye"]])
 
 
 def cause_index(state: State) -> int | None:
@@ -54,33 +53,58 @@ def speak_cause(handler_input: HandlerInput, index: int, lead: Sequence[str] = (
     return speak_summary(handler_input, content_of(handler_input).causes[index], lead)
 
 
+def _more(handler_input: HandlerInput, state: State) -> Response | None:
+    """The detail of the item last spoken, if it still names one."""
+    item = content_of(handler_input).item(*state.topic) if state.topic else None
+    return speak_detail(handler_input, item) if item else None
+
+
+def _next_tip(handler_input: HandlerInput, state: State) -> Response | None:
+    """The walk's next tip, unless the last one was spoken."""
+    index = state.tip_index
+    has_next = index is not None and index + 1 < len(TIP_IDS)
+    return speak_tip(handler_input, index + 1) if has_next and index is not None else None
+
+
+# What yes does after each question; after any other (anything else?), what next.
+YES_REPLIES: Mapping[Question, Reply] = {
+    Question.MORE: _more,
+    Question.CAUSE_DETAIL: lambda handler_input, _: ask_which(handler_input, "which_cause"),
+    Question.TIP_WALK: lambda handler_input, _: speak_tip(handler_input, 0),
+    Question.NEXT_TIP: _next_tip,
+    Question.RESUME: _next_tip,
+    Question.RELIEF: lambda handler_input, _: speak_relief(handler_input),
+    Question.ROUTINE: lambda handler_input, state: speak_routine(
+        handler_input, routine_after(state.topic)
+    ),
+    Question.REMINDER: lambda handler_input, _: ask_time(handler_input),
+}
+# What no does after each question; after any other, a short goodnight.
+NO_REPLIES: Mapping[Question, Reply] = {
+    Question.RESUME: lambda handler_input, _: speak_home(
+        handler_input, content_of(handler_input).prompts["okay"]
+    ),
+}
+
+
+def _reply(replies: Mapping[Question, Reply], handler_input: HandlerInput) -> Response | None:
+    """The reply to the open question, if `replies` has one and it applies; else None."""
+    state = state_of(handler_input)
+    reply = replies.get(state.question) if state.question is not None else None
+    return reply(handler_input, state) if reply else None
+
+
 class YesIntentHandler(IntentHandler):
     """Answers yes to the question last asked."""
 
     intents = ("AMAZON.YesIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        """Does what the open question offered."""
-        state = state_of(handler_input)
-        content = content_of(handler_input)
-        item = content.item(*state.topic) if state.topic else None
-        if state.question == "more" and item:
-            return speak_detail(handler_input, item)
-        if state.question == "cause_detail":
-            return ask_which(handler_input, "which_cause")
-        if state.question == "tip_walk":
-            return speak_tip(handler_input, 0)
-        index = state.tip_index
-        walking = state.question in ("next_tip", "resume")
-        if walking and index is not None and index + 1 < len(content.tips):
-            return speak_tip(handler_input, index + 1)
-        if state.question == "relief":
-            return speak_relief(handler_input)
-        if state.question == "routine":
-            return speak_routine(handler_input, routine_after(state.topic))
-        if state.question == "reminder":
-            return ask_time(handler_input)
-        prompts = content.prompts
+        """Does what the open question offered (YES_REPLIES), else asks what next."""
+        response = _reply(YES_REPLIES, handler_input)
+        if response is not None:
+            return response
+        prompts = content_of(handler_input).prompts
         return ask(
             handler_input,
             [prompts["what_next"]],
@@ -95,11 +119,11 @@ class NoIntentHandler(IntentHandler):
     intents = ("AMAZON.NoIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        """No after an answer ends with a short goodnight; after the resume offer it goes on."""
-        prompts = content_of(handler_input).prompts
-        if state_of(handler_input).question == "resume":
-            return speak_home(handler_input, prompts["okay"])
-        return tell(handler_input, [prompts["goodnight"]])
+        """No after an answer ends with a short goodnight; after the resume offer it goes on
+        (NO_REPLIES)."""
+        response = _reply(NO_REPLIES, handler_input)
+        goodnight = content_of(handler_input).prompts["goodnight"]
+        return response if response is not None else tell(handler_input, [goodnight])
 
 
 class NextIntentHandler(IntentHandler):
@@ -125,7 +149,7 @@ class NextIntentHandler(IntentHandler):
             handler_input,
             [prompts[last], prompts["offer_relief"]],
             [prompts["offer_relief"]],
-            state=state.replace(question="relief"),
+            state=state.replace(question=Question.RELIEF),
         )
 
 
@@ -157,7 +181,7 @@ class StartOverIntentHandler(IntentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         """Restarts the walk when one is going, else offers the main choices."""
         state = state_of(handler_input)
-        if state.tip_index is not None or state.question == "tip_walk":
+        if state.tip_index is not None or state.question is Question.TIP_WALK:
             return speak_tip(handler_input, 0)
         return speak_home(handler_input)
 

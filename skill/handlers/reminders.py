@@ -5,7 +5,7 @@ for the reminders permission if it is missing (Connections.SendRequest AskFor, t
 in the session across the round trip), then sets the reminder. Alexa's answer to the request
 comes as a Connections.Response. The offer ("Would you like me to remind you...?") follows the
 bedtime stretch and the last tip, once per person, and only when nothing in the session spoke
-of a cramp now or a warning sign.
+of a cramp now or a warning sign (skill/answers.py, `may_offer`).
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from collections.abc import Sequence
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
-from ask_sdk_model import IntentRequest, Response
+from ask_sdk_model import Response
 
 from skill import reminders
 from skill.handlers.base import IntentHandler
 from skill.reminders import ClockTime, Outcome
-from skill.responses import Card, ask, content_of, session_attributes, state_of, tell
-from skill.state import unsettled
-from skill.visits import note_reminder_offer, reminder_offered
+from skill.request import content_of, session_attributes, slot_value, state_of
+from skill.responses import Card, ask, tell
 
 SET_INTENT = "SetReminderIntent"
 TIME_SLOT = "time"
@@ -43,29 +42,6 @@ ANSWERS = {
     Outcome.REFUSED: "reminder_refused",
 }
 CONFIRMATIONS = {Outcome.SET: "reminder_set", Outcome.MOVED: "reminder_moved"}
-
-
-def may_offer(handler_input: HandlerInput) -> bool:
-    """Whether to offer the reminder now: never offered to this person, nothing unsettling in
-    this session (a cramp now, a warning sign), and no reminder from this skill already."""
-    if reminder_offered(handler_input) or unsettled(session_attributes(handler_input)):
-        return False
-    return reminders.has_reminder(handler_input) is False
-
-
-def offer(handler_input: HandlerInput) -> str:
-    """The offer's words, noting (in the session and the visit record) that it was made."""
-    note_reminder_offer(handler_input)
-    return content_of(handler_input).prompts["offer_reminder"]
-
-
-def slot_value(handler_input: HandlerInput, name: str) -> str | None:
-    """What Alexa put in a slot (for AMAZON.TIME, a value such as "22:00"), or None."""
-    request = handler_input.request_envelope.request
-    intent = request.intent if isinstance(request, IntentRequest) else None
-    slots = (intent.slots if intent is not None else None) or {}
-    value = getattr(slots.get(name), "value", None) if isinstance(slots, dict) else None
-    return value if isinstance(value, str) and value.strip() else None
 
 
 def ask_time(handler_input: HandlerInput, lead: Sequence[str] = ()) -> Response:

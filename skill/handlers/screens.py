@@ -8,11 +8,12 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from skill import screens
+from skill.answers import speak_summary, speak_tip
 from skill.content import TIP_IDS
 from skill.handlers.builtins import StopOrCancelIntentHandler
-from skill.handlers.content import speak_summary, speak_tip
 from skill.handlers.navigation import NextIntentHandler, PreviousIntentHandler
-from skill.responses import ask, content_of, session_attributes
+from skill.request import content_of, session_attributes
+from skill.responses import ask
 
 # The handler whose answer each touch gets, exactly as if it had been said.
 SAME_AS_SAID: dict[

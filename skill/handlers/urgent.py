@@ -11,8 +11,8 @@ from ask_sdk_model import IntentRequest, Response
 from skill import screens
 from skill.content import phrase_words
 from skill.handlers.base import IntentHandler
-from skill.handlers.content import resolved_id
-from skill.responses import Card, content_of, tell
+from skill.request import content_of, resolved_id
+from skill.responses import Card, tell
 
 SYMPTOM_SLOTS = ("symptom", "also")  # a warning sign, and another said with it
 EMERGENCY_IDS = frozenset({"CHEST"})  # RedFlag ids that need the emergency number first

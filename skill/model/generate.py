@@ -26,21 +26,20 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from skill import data
 from skill.content import SUPPORTED_LOCALES
 from skill.model.language import Language, language
 from skill.model.templates import TemplateError, expand, expand_all
 
-MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
-
 
 def template_path(language: str) -> Path:
     """Where the template for a language lives."""
-    return MODEL_DIR / "templates" / f"{language}.toml"
+    return data.templates_dir() / f"{language}.toml"
 
 
 def extras_path(locale: str) -> Path:
     """Where a locale's additions to its language's template live (the file is optional)."""
-    return MODEL_DIR / "templates" / "extras" / f"{locale}.toml"
+    return data.templates_dir() / "extras" / f"{locale}.toml"
 
 
 def add_extras(spec: dict[str, Any], extras: dict[str, Any], where: str = "") -> dict[str, Any]:
@@ -81,8 +80,8 @@ def load_spec(locale: str) -> dict[str, Any]:
 
 
 def model_path(locale: str) -> Path:
-    """Where the generated interaction model for a locale lives."""
-    return MODEL_DIR / f"{locale}.json"
+    """Where the generated interaction model for a locale lives (skill/data)."""
+    return data.model_path(locale)
 
 
 def varied(

@@ -1,6 +1,7 @@
 """Where visits are remembered: the `PERSISTENCE` setting and the adapters behind it.
 
-`none` remembers nothing, `sqlite:PATH` keeps a file (simulators, the web service),
+`none` remembers nothing, `sqlite:PATH` keeps a file (simulators, the web service: by default
+the local file of skill/settings.py),
 `dynamodb:TABLE` keeps a DynamoDB table (Lambda). Both stores use the ASK SDK's
 persistence-adapter interface, key a record by a hash of the Alexa user id, and let it expire
 `RETENTION_DAYS` after it was last written.
@@ -8,7 +9,6 @@ persistence-adapter interface, key a record by a hash of the Alexa user id, and 
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from functools import cached_property
@@ -20,9 +20,6 @@ from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model import RequestEnvelope
 
 PERSISTENCE_ENV = "PERSISTENCE"
-# The embedded default for the simulators and the web service: a gitignored folder.
-LOCAL_PATH = Path(__file__).resolve().parents[2] / ".data" / "visits.sqlite3"
-LOCAL_DEFAULT = f"sqlite:{LOCAL_PATH}"
 RETENTION_DAYS = 90
 TTL_ATTRIBUTE = "expires_at"
 
@@ -96,10 +93,3 @@ def create_adapter(spec: str) -> AbstractPersistenceAdapter | None:
     if kind == "dynamodb" and target:
         return DeferredAdapter(lambda: _dynamodb_adapter(target))
     raise ValueError(f"{PERSISTENCE_ENV} must be none, sqlite:PATH or dynamodb:TABLE, not {spec!r}")
-
-
-def adapter_from_environment(
-    default: str, chosen: str | None = None
-) -> AbstractPersistenceAdapter | None:
-    """The adapter `chosen` names, else `PERSISTENCE`, else `default`."""
-    return create_adapter(chosen or os.environ.get(PERSISTENCE_ENV) or default)

@@ -18,7 +18,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from skill.model.language import fold
@@ -27,7 +27,6 @@ from skill.model.templates import expand
 if TYPE_CHECKING:
     from skill.simulator.nlu import NLU, Parse
 
-DATA_DIR = Path(__file__).parent
 SLOT_TYPE = "AMAZON.TIME"
 _PLACEHOLDER = re.compile(r"^\{(h|h24|m|n)\}$")
 _EDGE_BEFORE, _EDGE_AFTER = r"(?<![\w'])", r"(?![\w'])"
@@ -218,8 +217,8 @@ class TimeWords:
 @cache
 def time_words(language: str) -> TimeWords:
     """The compiled time words of a language ("en", "es"; a locale's language part)."""
-    with (DATA_DIR / f"amazon_time_{language.split('-')[0]}.toml").open("rb") as fh:
-        return TimeWords(tomllib.load(fh))
+    name = f"amazon_time_{language.split('-')[0]}.toml"
+    return TimeWords(tomllib.loads(resources.files(__package__).joinpath(name).read_text("utf-8")))
 
 
 def find(text: str, language: str, *, answer: bool = False) -> TimeMatch | None:

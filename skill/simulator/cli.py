@@ -5,6 +5,9 @@ Usage: python -m skill.simulator [--locale en-US] [--user-id ID] [--device NAME]
        [--replay FILE] [--save-audio DIR] [LINE ...]
        python -m skill.simulator --web [--host 127.0.0.1] [--port 8000]
        python -m skill.simulator evaluate FILE.csv [--locale L] [--min 0.9]
+
+The command line is a contract (docs/simulator.md): it grows by new options only. One parser
+reads all of it; `evaluate` is the first LINE, recognised once the line is parsed.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from skill.content import SUPPORTED_LOCALES
+from skill.settings import Settings
 from skill.simulator.devices import DEVICES, SPEAKER
 from skill.simulator.printer import PROMPT, Printer
 from skill.simulator.replay import COMMANDS, DEFAULT_LOCALE, Replay, ReplayError, command_error
@@ -31,6 +35,7 @@ from skill.simulator.session import (
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EVALUATE = "evaluate"  # as the first LINE: the NLU evaluation, not words said
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,14 +47,19 @@ def build_parser() -> argparse.ArgumentParser:
             "With no LINE and no --replay it reads lines from the keyboard (or from piped input)."
         ),
         epilog="Commands: " + ", ".join(COMMANDS) + ". "
-        "NLU evaluation: python -m skill.simulator evaluate FILE.csv [--locale L] [--min 0.9].",
+        "NLU evaluation: python -m skill.simulator evaluate FILE.csv [--locale L] [--min 0.9] "
+        "scores the simulator's understanding on an annotation set in Amazon's NLU-evaluation "
+        "CSV format (utterance,referenceTimestamp,intent,slot[name]...).",
     )
     parser.add_argument(
-        "lines", nargs="*", metavar="LINE", help="say these lines in order, exactly as if typed"
+        "lines",
+        nargs="*",
+        metavar="LINE",
+        help="say these lines in order, exactly as if typed (`evaluate FILE.csv`: see below)",
     )
     parser.add_argument(
         "--locale",
-        choices=SUPPORTED_LOCALES,
+        metavar="{" + ",".join(SUPPORTED_LOCALES) + "}",
         help=f"locale of the interaction model and content (default {DEFAULT_LOCALE})",
     )
     parser.add_argument(
@@ -95,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--web", action="store_true", help="serve the simulator as a web page")
     parser.add_argument("--host", default="127.0.0.1", help="with --web: address (loopback)")
     parser.add_argument("--port", type=int, default=8000, help="with --web: port (default 8000)")
+    parser.add_argument(
+        "--min",
+        type=float,
+        metavar="RATIO",
+        help="with evaluate: exit 1 below this accuracy (0-1)",
+    )
     return parser
 
 
@@ -231,13 +247,16 @@ def _prompted(stdin: TextIO, out: TextIO) -> str:
     return line
 
 
-def _save_audio(folder: Path | None, locale: str) -> Callable[[str], Path | None] | None:
-    """The `--save-audio` hook (audio libraries load only when asked for)."""
+def _save_audio(
+    folder: Path | None, locale: str, clips: Path
+) -> Callable[[str], Path | None] | None:
+    """The `--save-audio` hook, using the committed clips in `clips` (audio libraries load only
+    when asked for)."""
     if folder is None:
         return None
     from skill.audio.local import SaveAudio
 
-    return SaveAudio(folder, locale)
+    return SaveAudio(folder, locale, audio_dir=clips)
 
 
 def _user_id(option: str | None) -> str | None:
@@ -255,13 +274,24 @@ def main(
 ) -> int:
     """Run the simulator; returns the process exit status."""
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["evaluate"]:
+    parser = build_parser()
+    # Intermixed: LINEs and options in any order (`evaluate --locale es-US FILE.csv` too).
+    args = parser.parse_intermixed_args(sys.argv[1:] if argv is None else argv)
+    talking = (args.replay, args.json, args.save_audio, args.grant, args.user_id, args.web)
+    if args.lines[:1] == [EVALUATE]:
+        if len(args.lines) != 2:
+            parser.error(f"{EVALUATE} takes one FILE.csv")
+        if any(talking) or args.device != SPEAKER:
+            parser.error(f"{EVALUATE} takes only FILE.csv, --locale and --min")
         from skill.simulator import evaluate
 
-        return evaluate.main(argv[1:], stdout, stderr)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+        return evaluate.run(Path(args.lines[1]), args.locale, args.min, stdout, stderr)
+    if args.min is not None:
+        parser.error(f"--min goes with {EVALUATE} FILE.csv")
+    if args.locale is not None and args.locale not in SUPPORTED_LOCALES:
+        choices = ", ".join(repr(locale) for locale in SUPPORTED_LOCALES)
+        parser.error(f"argument --locale: invalid choice: {args.locale!r} (choose from {choices})")
+    settings = Settings.from_env(local=True)  # once, for the whole run (skill/settings.py)
     if args.web:
         if (
             args.lines
@@ -275,7 +305,7 @@ def main(
             parser.error("--web takes only --host and --port; the page does the rest")
         from skill.simulator.web import serve
 
-        return serve(args.host, args.port)
+        return serve(args.host, args.port, settings)
     skill_id = None
     locale = args.locale or DEFAULT_LOCALE
     lines: Iterable[str] = args.lines
@@ -298,9 +328,15 @@ def main(
     printer = Printer(stdout, stderr, as_json=args.json, echo=not interactive)
     try:
         simulator = Simulator(
-            locale, skill_id, _user_id(args.user_id), args.device, grants=args.grant
+            locale,
+            skill_id,
+            _user_id(args.user_id),
+            args.device,
+            grants=args.grant,
+            settings=settings,
         )
-        shell = Shell(simulator, printer, _save_audio(args.save_audio, locale))
+        save_audio = _save_audio(args.save_audio, locale, settings.audio.directory)
+        shell = Shell(simulator, printer, save_audio)
     except SimulatorError as exc:
         printer.error(str(exc))
         return EXIT_USAGE

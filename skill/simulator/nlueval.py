@@ -83,7 +83,7 @@ def _device(locale: str) -> Any:
     """A simulated device for a locale that remembers no one (for measuring, not talking)."""
     from skill.simulator.session import Simulator
 
-    return Simulator(locale=locale, persistence="none")
+    return Simulator(locale=locale)  # the default settings: no store
 
 
 def warned(locale: str, utterance: str) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -12,6 +11,7 @@ from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, cast
 
 from skill.model.language import fold
+from skill.settings import Settings
 from skill.simulator import amazon_time, envelopes
 from skill.simulator.devices import DEVICES, SPEAKER
 from skill.simulator.envelopes import Session, Slot
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from skill.simulator.cloud import CloudStandIn
 
 # The simulator's user unless `--user-id` names another: stable, so that the visits it makes
-# are remembered from one `make run` to the next (README, "Remembering users").
+# are remembered from one `make run` to the next (docs/persistence.md).
 DEFAULT_USER_ID = "amzn1.ask.account.SIMULATOR-DEVELOPER"
 # What `directives` rows carry besides `type`, whichever directive has them (RenderDocument:
 # token, document, datasources; ExecuteCommands: token, commands; Connections.SendRequest: name).
@@ -183,14 +183,17 @@ class Simulator:
         user_id: str | None = None,
         device: str = SPEAKER,
         grants: Iterable[str] = (),
-        persistence: str | None = None,
+        settings: Settings | None = None,
     ) -> None:
-        """A simulated device for a locale; `persistence` ("none", "sqlite:PATH") overrides
-        `PERSISTENCE` and the local default."""
+        """A simulated device for a locale, talking to the skill as `settings` configure it
+        (the entry point's `Settings.from_env(local=True)`; by default the skill's defaults:
+        no store, speech as text). Envelopes carry `skill_id`, else the settings' id, else
+        the simulator's own."""
         if device not in DEVICES:
             raise SimulatorError(f"unknown device {device!r}; known: {', '.join(DEVICES)}")
-        self.locale, self.device, self.persistence = locale, device, persistence
-        self.skill_id = skill_id or os.environ.get("SKILL_ID") or envelopes.DEFAULT_SKILL_ID
+        self.locale, self.device = locale, device
+        self.settings = Settings() if settings is None else settings
+        self.skill_id = skill_id or self.settings.skill_id or envelopes.DEFAULT_SKILL_ID
         self.user_id = user_id or DEFAULT_USER_ID
         self.session: Session | None = None
         unknown = set(grants) - set(GRANTS)
@@ -226,16 +229,13 @@ class Simulator:
 
     @cached_property
     def _handler(self) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-        """A Lambda handler built as skill.lambda_function builds it, but remembering visits in
-        the local SQLite file unless `PERSISTENCE` says otherwise, and trusting the stand-in."""
+        """A Lambda handler built as skill.lambda_function builds it, from the simulator's
+        settings, and trusting the stand-in."""
         from skill.factory import create_skill_builder
-        from skill.persistence import LOCAL_DEFAULT
         from skill.services import ServiceApiClient
 
         client = ServiceApiClient(ca_bundle=self.cloud.ca_path)
-        handler = create_skill_builder(
-            default_persistence=LOCAL_DEFAULT, api_client=client, persistence=self.persistence
-        ).lambda_handler()
+        handler = create_skill_builder(self.settings, api_client=client).lambda_handler()
         # The SDK types the event as str; Lambda (and this simulator) passes the parsed JSON.
         return cast(Callable[[dict[str, Any], Any], dict[str, Any]], handler)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,9 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from skill.audio.local import Speaker, segments
-from skill.audio.manifest import default_audio_dir
 from skill.content import SUPPORTED_LOCALES, resolve_locale
+from skill.data import on_disk
+from skill.settings import Settings
 from skill.simulator.devices import DEVICES, SPEAKER, describe
 from skill.simulator.nlueval import AnnotationError, load_annotations, score
 from skill.simulator.replay import DEFAULT_LOCALE, Replay, ReplayError, command_error
@@ -34,7 +36,6 @@ from skill.simulator.session import (
 from skill.simulator.websessions import SessionStore, WebSession
 from skill.webaudio import add_audio_route
 
-STATIC_DIR = Path(__file__).with_name("static")
 MAX_LINE_CHARS = 1000
 MAX_USER_CHARS = 256
 MAX_REPLAY_LINES = 200
@@ -165,12 +166,19 @@ def _locale(value: str | None) -> str:
 
 
 def create_app(
-    *, store: SessionStore | None = None, audio_dir: Path | None = None, skill_id: str | None = None
+    settings: Settings | None = None,
+    *,
+    store: SessionStore | None = None,
+    audio_dir: Path | None = None,
 ) -> Flask:
-    """The web simulator's WSGI app; `store` bounds its conversations."""
+    """The web simulator's WSGI app: the skill as `settings` configure it (by default, what
+    `Settings.from_env(local=True)` reads, once); `store` bounds its conversations; the page's
+    clips come from `audio_dir`, by default the settings' clip folder."""
+    settings = Settings.from_env(local=True) if settings is None else settings
     store = SessionStore() if store is None else store
-    audio_dir = audio_dir or default_audio_dir()
-    app = Flask(__name__, static_folder=str(STATIC_DIR), static_url_path="/static")
+    audio_dir = audio_dir or settings.audio.directory
+    static = on_disk(resources.files(__package__) / "static")  # the page: package data
+    app = Flask(__name__, static_folder=str(static), static_url_path="/static")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     add_audio_route(app, audio_dir)
 
@@ -184,10 +192,11 @@ def create_app(
         try:
             simulator = Simulator(
                 locale,
-                replay_skill_id or skill_id,
+                replay_skill_id,
                 user_id=user,
                 device=device,
                 grants=grants or (),
+                settings=settings,
             )
         except SimulatorError as exc:
             raise ApiError(400, str(exc)) from None
@@ -353,9 +362,9 @@ def create_app(
     return app
 
 
-def serve(host: str, port: int) -> int:
+def serve(host: str, port: int, settings: Settings) -> int:
     """`python -m skill.simulator --web`: Flask's server on loopback unless told otherwise."""
-    app = create_app()
+    app = create_app(settings)
     print(f"Web simulator on http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
     app.run(host=host, port=port, threaded=True)
     return 0
