@@ -29,7 +29,7 @@ CUSTOM_INTENTS = {
     "TipDetailIntent": {"tip": "PreventionTip"},
     "CrampReliefIntent": {},
     "SeeDoctorIntent": {},
-    "UrgentSymptomsIntent": {"symptom": "RedFlag"},
+    "UrgentSymptomsIntent": {"symptom": "RedFlag", "also": "RedFlag"},
     "MoreDetailIntent": {},
     "WhatIsACrampIntent": {},
     "RiskGroupsIntent": {},

@@ -14,7 +14,7 @@ from skill.handlers.base import IntentHandler
 from skill.handlers.content import resolved_id
 from skill.responses import Card, content_of, tell
 
-SYMPTOM_SLOT = "symptom"
+SYMPTOM_SLOTS = ("symptom", "also")  # a warning sign, and another said with it
 EMERGENCY_IDS = frozenset({"CHEST"})  # RedFlag ids that need the emergency number first
 LEG_IDS = frozenset({"CLOT", "SWOLLEN_LEG"})  # RedFlag ids of a leg that may hold a clot
 
@@ -53,10 +53,10 @@ def red_flag(handler_input: HandlerInput) -> str | None:
         return None
     flags = content_of(handler_input).red_flags
     heard = heard_phrases(handler_input)
-    symptom = resolved_id(handler_input, SYMPTOM_SLOT)
-    if symptom in EMERGENCY_IDS or says_any(heard, flags["emergency"]):
+    symptoms = {resolved_id(handler_input, slot) for slot in SYMPTOM_SLOTS}
+    if symptoms & EMERGENCY_IDS or says_any(heard, flags["emergency"]):
         return "emergency"
-    if symptom in LEG_IDS or says_any(heard, flags["urgent"]):
+    if symptoms & LEG_IDS or says_any(heard, flags["urgent"]):
         return "urgent"
     if get_intent_name(handler_input) in UrgentSymptomsIntentHandler.intents:
         return "emergency"

@@ -58,13 +58,17 @@ class Language:
     def words(self, text: str) -> list[str]:
         """Lower-case words, contractions expanded, fillers and punctuation gone; accents stay,
         for the stemmer ("ayudaría"), and `{slot}` references pass through."""
-        out: list[str] = []
+        return [word for word, _ in self.heard(text)]
+
+    def heard(self, text: str) -> list[tuple[str, str]]:
+        """Each of `words`, with the word as said that it comes from ("can't" for "not")."""
+        out: list[tuple[str, str]] = []
         for raw in _TOKEN.findall(_SEPARATORS.sub(" ", text.replace("\u2019", "'"))):
             if raw.startswith("{"):
-                out.append(raw)
+                out.append((raw, raw))
                 continue
             expanded = self.expand_contractions(self._unclitic(raw.lower()).strip("'"))
-            out.extend(w for w in expanded if w and fold(w) not in self.fillers)
+            out.extend((w, raw.lower()) for w in expanded if w and fold(w) not in self.fillers)
         return out
 
     def _unclitic(self, token: str) -> str:

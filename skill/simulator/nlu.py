@@ -69,9 +69,15 @@ class _Reading:
     """An utterance as the classifier sees it: stems, with each spotted value a placeholder."""
 
     words: list[str]  # the words heard
+    said: list[str]  # for each, the word as said ("can't" for "can" and "not")
     tokens: list[str]  # stems and `{Type}` placeholders
     spans: list[tuple[int, int]]  # the words each token stands for
-    found: dict[str, tuple[str, _Value]]  # slot type -> (words heard, the value)
+    found: dict[str, list[tuple[str, _Value]]]  # slot type -> (words heard, value), as said
+
+    def said_in(self, first: int, last: int) -> str:
+        """The words as said from word `first` up to `last` (a contraction once)."""
+        said = self.said[first:last]
+        return " ".join(w for k, w in enumerate(said) if k == 0 or w != said[k - 1])
 
 
 Capture = tuple[str, str]  # (slot type, the words heard as its value)
@@ -153,9 +159,10 @@ class NLU:
         `heard_types`: built-in slot types (AMAZON.TIME) whose words the caller took out of
         `text` and resolves itself; each stands in the text as its placeholder.
 
-        When the words as heard are in domain, each run of words the model never saw is also read
-        as a value of each slot type ("should i take {Remedy} for cramps"): such a reading wins,
-        a little less convinced, if it is likelier and its intent takes that slot.
+        Each run of words the model never saw is also read as a value of each slot type the
+        intent takes ("should i take {Remedy} for cramps"): such a reading of the same intent,
+        a little less convinced, fills the slot with the words when it is the likelier. (Letting
+        it change the intent lost more than it won on the development sets.)
         """
         reading = self._read(text)
         reading.tokens.extend(placeholder(kind) for kind in heard_types)
@@ -167,10 +174,9 @@ class NLU:
         classes = self._classifier.classes
         score, intent, capture, row = float(rows[0].max()), classes[rows[0].argmax()], None, rows[0]
         for (_, heard), other in zip(readings[1:], rows[1:], strict=True):
-            taker = classes[other.argmax()]
-            takes = heard is not None and heard[0] in self.intent_slots.get(taker, {}).values()
-            if intent != FALLBACK and takes and other.max() * CAPTURE > score:
-                score, intent, capture, row = float(other.max() * CAPTURE), taker, heard, other
+            takes = heard is not None and heard[0] in self.intent_slots.get(intent, {}).values()
+            if takes and classes[other.argmax()] == intent and other.max() * CAPTURE > score:
+                score, capture, row = float(other.max() * CAPTURE), heard, other
         ranking = sorted(
             ((c, round(float(p), 3)) for c, p in zip(classes, row, strict=True)),
             key=lambda c: -c[1],
@@ -182,15 +188,18 @@ class NLU:
 
     def _read(self, text: str) -> _Reading:
         """Stem the words and put a placeholder for each longest slot value found."""
-        words = self.lang.words(text)
+        pairs = self.lang.heard(text)
+        words = [word for word, _ in pairs]
         stems = [self.lang.stem(w) for w in words]
-        reading, i = _Reading(words, [], [], {}), 0
+        reading, i = _Reading(words, [said for _, said in pairs], [], [], {}), 0
         while i < len(stems):
             sizes = range(min(self._longest, len(stems) - i), 0, -1)
             size = next((n for n in sizes if tuple(stems[i : i + n]) in self._values), 1)
             values = self._values.get(tuple(stems[i : i + size]), [])
             for value in values:
-                reading.found.setdefault(value.type, (" ".join(words[i : i + size]), value))
+                reading.found.setdefault(value.type, []).append(
+                    (reading.said_in(i, i + size), value)
+                )
             for token in [placeholder(v.type) for v in values] or [stems[i]]:
                 reading.tokens.append(token)
                 reading.spans.append((i, i + size))
@@ -207,7 +216,7 @@ class NLU:
             while j < len(tokens) and unknown[j]:
                 j += 1
             if 0 < j - i <= MAX_CAPTURE_WORDS:
-                heard = " ".join(reading.words[reading.spans[i][0] : reading.spans[j - 1][1]])
+                heard = reading.said_in(reading.spans[i][0], reading.spans[j - 1][1])
                 for kind in (k for k in self._types if k not in reading.found):
                     out.append(([*tokens[:i], placeholder(kind), *tokens[j:]], (kind, heard)))
             i = j + 1
@@ -216,11 +225,13 @@ class NLU:
     def _slots(
         self, intent: str, reading: _Reading, capture: Capture | None
     ) -> dict[str, SlotMatch]:
-        """The intent's slots: the values spotted for their types, and the words captured."""
-        slots = {}
+        """The intent's slots: the values spotted for their types, in the order said (an intent
+        with two slots of one type, such as a symptom and another, gets both), and the words
+        captured."""
+        slots, spotted = {}, {kind: list(values) for kind, values in reading.found.items()}
         for name, kind in self.intent_slots.get(intent, {}).items():
-            if kind in reading.found:
-                heard, value = reading.found[kind]
+            if spotted.get(kind):
+                heard, value = spotted[kind].pop(0)
                 slots[name] = SlotMatch(name, kind, heard, value.id, value.name)
             elif capture is not None and capture[0] == kind:
                 slots[name] = SlotMatch(name, kind, capture[1])
