@@ -1,7 +1,7 @@
 """The docs a person reads: the benchmark tables match bench/results, and every link lands.
 
-The tables in docs/benchmarks.md (and the README's line of understanding figures) are written by
-scripts/bench_tables.py from bench/results/*.json; `--check` here keeps them from drifting.
+The tables in docs/benchmarks.md are written by scripts/bench_tables.py from bench/results/*.json;
+`--check` here keeps them from drifting.
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ CITED = re.compile(r"docs/[\w.-]+\.md")
 
 
 def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_tables", ROOT / "scripts" / "bench_tables.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_tables", ROOT / "scripts" / "bench_tables.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -59,9 +61,9 @@ def test_the_committed_tables_match_the_results(capsys: pytest.CaptureFixture[st
 def test_a_stale_table_is_found_and_rewritten(tmp_path: Path) -> None:
     doc = tmp_path / "benchmarks.md"
     current = (DOCS / "benchmarks.md").read_text(encoding="utf-8")
-    doc.write_text(current.replace("| median per request |", "| median per request (old) |", 1))
-    assert bench_tables.main(["--check"], files=[(doc, True)]) == 1
-    assert bench_tables.main([], files=[(doc, True)]) == 0
+    doc.write_text(current.replace("| median per request |", "| median (old) |", 1))
+    assert bench_tables.main(["--check"], doc=doc) == 1
+    assert bench_tables.main([], doc=doc) == 0
     assert doc.read_text(encoding="utf-8") == current
 
 
@@ -72,17 +74,17 @@ def test_every_results_file_needs_its_table(tmp_path: Path) -> None:
     (results / "brand_new.json").write_text(json.dumps(new), encoding="utf-8")
     doc = tmp_path / "benchmarks.md"
     shutil.copy(DOCS / "benchmarks.md", doc)
-    assert bench_tables.main(["--check"], files=[(doc, True)], results_dir=results) == 2
-    # With a section of its own, a benchmark the script does not know still gets a table.
+    assert bench_tables.main(["--check"], doc=doc, results_dir=results) == 2
+    # With a section of its own, a benchmark without a spec gets its top-level numbers.
     doc.write_text(doc.read_text() + "\n<!-- bench-table: brand_new -->\n<!-- /bench-table -->\n")
-    assert bench_tables.main([], files=[(doc, True)], results_dir=results) == 0
-    assert "| `ratio` | 1.1 |" in doc.read_text()
+    assert bench_tables.main([], doc=doc, results_dir=results) == 0
+    assert "| `ratio` | 1.10x |" in doc.read_text()
 
 
 def test_a_table_without_results_is_refused(tmp_path: Path) -> None:
     doc = tmp_path / "benchmarks.md"
     doc.write_text("<!-- bench-table: gone -->\n<!-- /bench-table -->\n", encoding="utf-8")
-    assert bench_tables.main(["--check"], files=[(doc, False)]) == 2
+    assert bench_tables.main(["--check"], doc=doc, results_dir=tmp_path) == 2
 
 
 def test_the_readme_is_short_and_shows_the_web_simulator() -> None:
