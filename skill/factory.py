@@ -29,8 +29,8 @@ def create_skill_builder(
 
     `skill_id` None reads the `SKILL_ID` environment variable; an empty id checks nothing.
     With an id set, the SDK refuses requests addressed to another skill.
-    The store is the one `PERSISTENCE` names, else `default_persistence` (README, "Remembering
-    users"); without one the skill remembers nothing between sessions; `persistence` set wins
+    The store is the one `PERSISTENCE` names, else `default_persistence` (docs/persistence.md);
+    without one the skill remembers nothing between sessions; `persistence` set wins
     over both. Alexa's service APIs (reminders, the device's time zone) are called through
     `api_client`, by default one with a 1 s timeout (skill/services.py).
     """

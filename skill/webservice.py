@@ -128,7 +128,7 @@ def create_app(
     app.url_map.merge_slashes = False  # "/audio//etc/x" is a 404, not a redirect
     app.config.update(
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
-        # The SDK's own verifiers are replaced by AlexaRequestVerifier (see README).
+        # The SDK's own verifiers are replaced by AlexaRequestVerifier (docs/web-service.md).
         ASK_SDK_VERIFY_SIGNATURE=False,
         ASK_SDK_VERIFY_TIMESTAMP=False,
     )

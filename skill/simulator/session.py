@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from skill.simulator.cloud import CloudStandIn
 
 # The simulator's user unless `--user-id` names another: stable, so that the visits it makes
-# are remembered from one `make run` to the next (README, "Remembering users").
+# are remembered from one `make run` to the next (docs/persistence.md).
 DEFAULT_USER_ID = "amzn1.ask.account.SIMULATOR-DEVELOPER"
 # What `directives` rows carry besides `type`, whichever directive has them (RenderDocument:
 # token, document, datasources; ExecuteCommands: token, commands; Connections.SendRequest: name).
