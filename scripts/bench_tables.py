@@ -29,9 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
 BLOCK = re.compile(
-    r"(?P<open><!-- bench-table: (?P<name>[\w-]+) -->\n)(?P<body>.*?)"
-    r"(?P<close><!-- /bench-table -->)",
-    re.DOTALL,
+    r"(?P<open><!-- bench-table: (?P<name>[\w-]+) -->\n).*?<!-- /bench-table -->", re.S
 )
 FIELD = re.compile(r"\{([\w.()-]+)\}")
 MEASURED = "Measured {measured_at}, Python {python}."
@@ -90,10 +88,9 @@ SPECS: dict[str, Spec] = {
             "requests, errors | {skill.requests}, {skill.errors}"
             " | {baseline.requests}, {baseline.errors} | ",
         ),
-        "{clients} clients x {requests_per_client} requests x {rounds} rounds; gunicorn "
-        "{gunicorn.workers} workers x {gunicorn.threads} threads. Target: at least "
-        "{target_ratio}x the throughput; met: {within_target}; no errors: {zero_errors}. "
-        + MEASURED,
+        "{clients} clients x {requests_per_client} requests x {rounds} rounds, {gunicorn.workers}"
+        " gunicorn workers x {gunicorn.threads} threads. Target: at least {target_ratio}x the "
+        "throughput; met: {within_target}; no errors: {zero_errors}. " + MEASURED,
     ),
     "web_sim": Spec(
         " | `POST /api/turn` | Lambda handler directly | added",
@@ -134,10 +131,6 @@ SPECS: dict[str, Spec] = {
         "{load_cold_process_median_ms} in a fresh interpreter. " + MEASURED,
     ),
 }
-
-
-class DocError(Exception):
-    """The doc and the results do not fit together."""
 
 
 def lookup(data: Any, path: str) -> Any:
@@ -229,18 +222,18 @@ def render(text: str, results: dict[str, dict[str, Any]]) -> str:
     names = [m["name"] for m in BLOCK.finditer(text)]
     missing = sorted(set(results) - set(names))
     if missing:
-        raise DocError(f"no table for {', '.join(missing)}: add <!-- bench-table: NAME --> ...")
+        raise ValueError(f"no table for {', '.join(missing)}: add <!-- bench-table: NAME --> ...")
     unknown = sorted(set(names) - set(results) - {"summary"})
     if unknown:
-        raise DocError(f"a table for {', '.join(unknown)}, but no bench/results file")
+        raise ValueError(f"a table for {', '.join(unknown)}, but no bench/results file")
 
     def block(match: re.Match[str]) -> str:
         if match["name"] == "summary":
-            return match["open"] + summary(results) + match["close"]
+            return match["open"] + summary(results) + "<!-- /bench-table -->"
         data = results[match["name"]]
         spec = SPECS.get(match["name"]) or generic(data)
         body = table(*table_rows(data, spec)) + "\n" + fill(spec.note, data) + "\n"
-        return match["open"] + body + match["close"]
+        return match["open"] + body + "<!-- /bench-table -->"
 
     return BLOCK.sub(block, text)
 
@@ -258,7 +251,7 @@ def main(argv: list[str] | None = None, doc: Path = DOC, results_dir: Path = RES
     current = doc.read_text(encoding="utf-8")
     try:
         text = render(current, load_results(results_dir))
-    except DocError as exc:
+    except ValueError as exc:  # the doc and the results do not fit together
         print(f"{doc}: {exc}", file=sys.stderr)
         return 2
     if text == current:
