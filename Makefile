@@ -33,7 +33,7 @@ setup: $(PY_STAMP) $(NPM_STAMP) $(APT_STAMP)
 run: $(PY_STAMP) $(APT_STAMP)
 	$(PY) -m skill.simulator
 
-# The web simulator on http://127.0.0.1:8000 (README, "Simulator"); WEB_FLAGS="--port 9000".
+# The web simulator on http://127.0.0.1:8000 (docs/simulator.md); WEB_FLAGS="--port 9000".
 WEB_FLAGS ?=
 web: $(PY_STAMP)
 	$(PY) -m skill.simulator --web $(WEB_FLAGS)
@@ -60,7 +60,7 @@ test-fast: $(PY_STAMP)
 bench: setup
 	$(PY) -m bench
 
-# The web service on http://127.0.0.1:8080 (README, "Web service"). Dev mode by default, since
+# The web service on http://127.0.0.1:8080 (docs/web-service.md). Dev mode by default, since
 # nothing local signs like Alexa; `make serve SERVE_FLAGS= SKILL_ID=amzn1.ask.skill...` checks all.
 .PHONY: serve
 SERVE_FLAGS ?= --dev
@@ -69,7 +69,7 @@ SKILL_ID ?= amzn1.ask.skill.00000000-0000-0000-0000-000000000000
 serve: $(PY_STAMP)
 	SKILL_ID=$(SKILL_ID) $(PY) -m skill.webservice --port $(SERVE_PORT) $(SERVE_FLAGS)
 
-# Deploying (README, "Deploying"). `package` builds the Lambda zip and template offline into
+# Deploying (docs/deploying.md). `package` builds the Lambda zip and template offline into
 # .serverless/ (us-east-1) and .serverless/<region>/ (the other Alexa regions); `deploy` needs
 # AWS credentials and SKILL_ID; `deploy-skill` needs the ASK CLI. REGIONS="eu-west-1 ..." picks
 # some of us-east-1, eu-west-1 and us-west-2 (default: all three).

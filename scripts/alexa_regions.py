@@ -1,7 +1,8 @@
 """The AWS regions Alexa calls a skill's Lambda from, and a checked selection of them.
 
 Alexa sends each locale's requests from one of three service regions; a Lambda ARN in the
-manifest is used for the region it is given for (README, "Deploying": the table and its source).
+manifest is used for the region it is given for (docs/deploying.md, "Regions": the table and its
+sources).
 Prints the selected AWS regions in deploy order, North America first (its stack hosts the clips
 that the other regions play). Usage: alexa_regions.py ["us-west-2 eu-west-1"]  (default: all)
 """

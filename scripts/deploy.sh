@@ -21,7 +21,7 @@ regions="$(python3 scripts/alexa_regions.py "$selection")" || exit 2
 all_regions="$(python3 scripts/alexa_regions.py)"
 # The first is North America's: the default endpoint, and the stack that hosts the clips.
 audio_region="${all_regions%% *}"
-: "${SKILL_ID:?set SKILL_ID to the skill id (amzn1.ask.skill...): see README, Deploying}"
+: "${SKILL_ID:?set SKILL_ID to the skill id (amzn1.ask.skill...): see docs/deploying.md}"
 command -v aws >/dev/null || { echo "deploy needs the AWS CLI v2 (aws) on PATH" >&2; exit 1; }
 source scripts/sls-env.sh
 

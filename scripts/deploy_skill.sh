@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 package=build/skill-package
-: "${SKILL_ID:?set SKILL_ID to the skill id (amzn1.ask.skill...): see README, Deploying}"
+: "${SKILL_ID:?set SKILL_ID to the skill id (amzn1.ask.skill...): see docs/deploying.md}"
 command -v ask >/dev/null || { echo "needs the ASK CLI: npm install -g ask-cli && ask configure" >&2; exit 1; }
 test -f "$package/skill.json" || { echo "no $package/skill.json: run make deploy first" >&2; exit 1; }
 

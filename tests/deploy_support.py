@@ -67,7 +67,7 @@ def package_index_hosts() -> list[str]:
 
 
 class PackageBuild:
-    """`make package`, as the README says, for every region: no AWS credentials, no route to
+    """`make package`, as docs/deploying.md says, for every region: no AWS credentials, no route to
     AWS. The regions without clips of their own get the stand-in URL.
 
     It must leave us-east-1's zip and template in the checkout's `.serverless/`, and each other

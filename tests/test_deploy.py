@@ -119,8 +119,8 @@ def resources_of_type(packaged: Packaged, kind: str) -> dict[str, Any]:
 def test_make_package_leaves_the_zip_and_template_in_the_checkout(
     regional: dict[str, Packaged], region: str
 ) -> None:
-    """What the README promises: `.serverless/` (us-east-1) and `.serverless/<region>/` in the
-    checkout hold both artifacts."""
+    """What docs/deploying.md promises: `.serverless/` (us-east-1) and `.serverless/<region>/` in
+    the checkout hold both artifacts."""
     packaged = regional[region]
     default = ROOT / ".serverless"
     assert packaged.directory == (default if region == REGIONS[0] else default / region)

@@ -411,7 +411,7 @@ def test_screenshot_script_writes_a_png(browser: Browser, tmp_path: Path) -> Non
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (800, 860)
-    assert (ROOT / "docs" / "simulator.png").is_file(), "the README shows the committed one"
+    assert (ROOT / "docs" / "simulator.png").is_file(), "README.md shows the committed one"
 
 
 def test_the_reminders_permission_switch_and_the_reminders_set(page: Page) -> None:
