@@ -11,7 +11,7 @@ from itertools import count
 import pytest
 
 from skill.content import SUPPORTED_LOCALES
-from skill.model.generate import model_path
+from skill.model.generate import model_path, render
 from skill.simulator.session import Simulator, resolved_id
 
 pytestmark = pytest.mark.integration  # every sample of eight models: tens of seconds
@@ -92,3 +92,10 @@ def test_spanish_typed_with_accents_is_understood_as_spoken(
     assert turn.intent == intent
     if slot is not None:
         assert turn.slots[slot]["id"] == value_id
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_json_is_generated_from_the_templates(locale: str) -> None:
+    """The committed model is what the templates give now (generating one takes seconds)."""
+    current = model_path(locale).read_text(encoding="utf-8")
+    assert current == render(locale), "run: python -m skill.model"

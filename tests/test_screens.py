@@ -31,7 +31,7 @@ from skill.lambda_function import handler
 from skill.simulator import envelopes
 from skill.simulator.devices import DEVICES
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration  # every response kind walked on every device: tens of seconds
 
 MAX_RESPONSE_BYTES = 24 * 1024  # the figure safe under every limit Alexa has documented
 SIZES: dict[str, tuple[int, str]] = {}

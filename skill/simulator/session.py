@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from skill.model.language import fold
 from skill.settings import Settings
-from skill.simulator import amazon_time, envelopes
+from skill.simulator import amazon_time, envelopes, nlucache
 from skill.simulator.devices import DEVICES, SPEAKER
 from skill.simulator.envelopes import Session, Slot
 from skill.simulator.nlu import NLU
@@ -165,8 +165,9 @@ def _plain(ssml: str) -> str:
 
 @cache
 def nlu_for(locale: str) -> NLU:
-    """The language understanding for a locale, built once per process."""
-    return NLU.for_locale(locale)
+    """The language understanding for a locale, learned once per model (skill/simulator/nlucache.py)
+    and loaded once per process."""
+    return nlucache.load(locale)
 
 
 class Simulator:
