@@ -16,7 +16,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(PY_STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[web,audio,dev,aws,ops]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[web,audio,simulator,dev,aws,ops]'
 	touch $@
 
 $(NPM_STAMP): package.json package-lock.json
