@@ -19,6 +19,9 @@ from skill.lambda_function import handler
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Session, Slot
 
+# The browser tests' shared fixtures (one chromium a module, the web simulator a test).
+pytest_plugins = ["browser_support"]
+
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_PATH = ROOT / "interaction_model" / "en-US.json"
 SLOT_TYPES = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -16,6 +17,8 @@ import pytest
 pytestmark = pytest.mark.e2e  # builds a wheel and installs it, with its dependencies, into a venv
 
 ROOT = Path(__file__).resolve().parent.parent
+NOT_SOURCE = (".git", ".venv", "node_modules", "build", ".serverless", "*.egg-info", "__pycache__",
+              ".*_cache", ".hypothesis")  # fmt: skip
 SKILL_MODULES = sorted(
     ".".join(p.relative_to(ROOT).with_suffix("").parts)
     for p in (ROOT / "skill").rglob("*.py")
@@ -28,8 +31,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     """A fresh venv with the wheel and the `simulator` extra, and an environment for it whose
     working folder and home are outside the clone."""
     tmp = tmp_path_factory.mktemp("install")
+    source = tmp / "source"  # a copy: setuptools' build/ folder would keep files since deleted
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_SOURCE))
     run = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
-    subprocess.run([*run, "--wheel-dir", str(tmp / "dist"), str(ROOT)], check=True)
+    subprocess.run([*run, "--wheel-dir", str(tmp / "dist"), str(source)], check=True)
     (wheel,) = (tmp / "dist").glob("leg_cramp_helper-*.whl")
     venv.create(tmp / "venv", with_pip=True)
     python = tmp / "venv" / "bin" / "python"

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import importlib.util
 import struct
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import launch, say
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
-from web_support import serve
+from browser_support import say
+from playwright.sync_api import Browser, Page
 
 from skill.content import load_content
 from skill.simulator.devices import DEVICES, SPEAKER
-from skill.simulator.web import create_app
 
 pytestmark = pytest.mark.e2e
 
@@ -26,27 +23,6 @@ _spec = importlib.util.spec_from_file_location(
 assert _spec is not None and _spec.loader is not None
 shots = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(shots)
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = launch(playwright)
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def server() -> Iterator[str]:
-    """The web simulator as `--web` serves it, configured by this test's environment (its own
-    visit store: tests/conftest.py)."""
-    with serve(create_app()) as base_url:
-        yield base_url
 
 
 def on(browser: Browser, server: str, device: str, scheme: str = "dark") -> Page:

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import launch, say, serving, shoot
+from browser_support import say, serving, shoot
 from locale_support import OPEN, STRETCH, language
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page
 from web_support import serve, terminal_json
 
 from skill import data
@@ -48,27 +48,6 @@ HTMLMediaElement.prototype.play = function () {
 };
 """
 NO_SPEECH_RECOGNITION = "delete window.webkitSpeechRecognition; delete window.SpeechRecognition;"
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = launch(playwright)
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def server() -> Iterator[str]:
-    """The web simulator as `--web` serves it, configured by this test's environment (its own
-    visit store: tests/conftest.py)."""
-    with serve(create_app()) as base_url:
-        yield base_url
 
 
 def open_page(browser: Browser, url: str, init: str = RECORD_VOICE, **options: Any) -> Page:

@@ -88,8 +88,9 @@ def _now_iso(now: dt.datetime) -> str:
     return now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def _make_certificates(folder: Path) -> tuple[Path, Path, Path]:
-    """A certificate authority and a loopback server certificate it signs (PEM files)."""
+def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
+    """A certificate authority and a loopback server certificate it signs, as PEM files:
+    (CA certificate, server certificate, server key). The SMAPI stand-in uses it too."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -221,7 +222,7 @@ class CloudStandIn:
 
     def __init__(self) -> None:
         self._folder = Path(tempfile.mkdtemp(prefix="alexa-cloud-standin-"))
-        ca_path, cert_path, key_path = _make_certificates(self._folder)
+        ca_path, cert_path, key_path = make_certificates(self._folder)
         self.ca_path = str(ca_path)
         self._lock = threading.Lock()
         self._users: dict[str, _User] = {}
