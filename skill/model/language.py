@@ -11,7 +11,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -22,6 +22,7 @@ _TOKEN = re.compile(r"\{[A-Za-z_]+\}|[^\W_]+(?:'[^\W_]+)*")
 _SEPARATORS = re.compile(r"[-_.,!?;:\"()\u00bf\u00a1]+")
 
 
+@lru_cache(maxsize=1 << 16)  # the same few thousand words, folded again and again
 def fold(text: str) -> str:
     """Lower case without accents ("Pregúntale" -> "preguntale"), as people often type it."""
     decomposed = unicodedata.normalize("NFD", text.lower())
@@ -38,6 +39,7 @@ class Language:
     stopwords: frozenset[str]
     irregular: dict[str, str]
     _stems: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _tokens: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_data(cls, code: str, data: dict[str, Any]) -> Language:
@@ -67,8 +69,11 @@ class Language:
             if raw.startswith("{"):
                 out.append((raw, raw))
                 continue
-            expanded = self.expand_contractions(self._unclitic(raw.lower()).strip("'"))
-            out.extend((w, raw.lower()) for w in expanded if w and fold(w) not in self.fillers)
+            said = raw.lower()
+            if said not in self._tokens:
+                expanded = self.expand_contractions(self._unclitic(said).strip("'"))
+                self._tokens[said] = tuple(w for w in expanded if w and fold(w) not in self.fillers)
+            out.extend((w, said) for w in self._tokens[said])
         return out
 
     def _unclitic(self, token: str) -> str:
