@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import json
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +29,16 @@ def remembering_skill(monkeypatch: pytest.MonkeyPatch, store: Path) -> Skill:
     """A Lambda handler remembering visits in its own SQLite file."""
     monkeypatch.setenv("PERSISTENCE", f"sqlite:{store}")
     return create_skill_builder(Settings.from_env()).lambda_handler()
+
+
+@cache
+def walked(locale: str, device: str) -> tuple[tuple[str, Turn], ...]:
+    """`walk`, once per test session for each (locale, device): the screen, word-limit and
+    apl-suggester tests read the same walks. Each has a store of its own, removed at exit."""
+    folder = Path(tempfile.mkdtemp(prefix="walk-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    with pytest.MonkeyPatch.context() as patch:
+        return tuple(walk(patch, folder, locale, device))
 
 
 def on_device(skill: Skill, device: str) -> Skill:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from screen_support import iter_documents, walk
+from screen_support import iter_documents, walked
 
 from skill.apl import DOCUMENTS, document
 from skill.content import SUPPORTED_LOCALES
@@ -60,23 +60,21 @@ def findings(report: dict[str, Any]) -> list[Any]:
 
 
 @pytest.fixture(scope="module")
-def sent(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+def sent() -> list[dict[str, Any]]:
     """Every distinct (document, data sources) the skill sends, in every locale."""
-    tmp = tmp_path_factory.mktemp("suggester")
     cases: dict[str, dict[str, Any]] = {}
-    with pytest.MonkeyPatch.context() as patch:
-        for locale in SUPPORTED_LOCALES:
-            for asked, directive in iter_documents(walk(patch, tmp, locale, "echo-show-8")):
-                name = next(n for n in DOCUMENTS if document(n) == directive["document"])
-                key = json.dumps([name, directive["datasources"]], sort_keys=True)
-                cases.setdefault(
-                    key,
-                    {
-                        "name": f"{locale} {name}: {asked}",
-                        "document": directive["document"],
-                        "datasources": directive["datasources"],
-                    },
-                )
+    for locale in SUPPORTED_LOCALES:
+        for asked, directive in iter_documents(list(walked(locale, "echo-show-8"))):
+            name = next(n for n in DOCUMENTS if document(n) == directive["document"])
+            key = json.dumps([name, directive["datasources"]], sort_keys=True)
+            cases.setdefault(
+                key,
+                {
+                    "name": f"{locale} {name}: {asked}",
+                    "document": directive["document"],
+                    "datasources": directive["datasources"],
+                },
+            )
     return list(cases.values())
 
 

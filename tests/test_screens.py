@@ -22,6 +22,7 @@ from screen_support import (
     on_device,
     rendered,
     walk,
+    walked,
 )
 
 from skill import screens
@@ -38,18 +39,12 @@ SIZES: dict[str, tuple[int, str]] = {}
 
 
 @pytest.fixture(scope="module")
-def walks(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], list]:
+def walks() -> dict[tuple[str, str], list]:
     """Every response kind, per (locale, device), computed once: speakers and an Echo Show 8 in
     every locale, every other device in en-US."""
-    tmp = tmp_path_factory.mktemp("walks")
-    cache: dict[tuple[str, str], list] = {}
-    with pytest.MonkeyPatch.context() as patch:
-        for locale in SUPPORTED_LOCALES:
-            for device in ("speaker", "echo-show-8"):
-                cache[locale, device] = walk(patch, tmp, locale, device)
-        for device in SCREEN_DEVICES:
-            cache.setdefault(("en-US", device), walk(patch, tmp, "en-US", device))
-    return cache
+    pairs = [(loc, dev) for loc in SUPPORTED_LOCALES for dev in ("speaker", "echo-show-8")]
+    pairs += [("en-US", dev) for dev in SCREEN_DEVICES if dev != "echo-show-8"]
+    return {pair: list(walked(*pair)) for pair in pairs}
 
 
 def _without_screen(envelope: dict[str, Any]) -> dict[str, Any]:

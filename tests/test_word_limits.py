@@ -7,38 +7,21 @@ it. Every response the handlers can produce is walked (tests/response_walk.py), 
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
-
 import pytest
+from conftest import Turn
 from locale_support import SPOKEN_NUMBERS
-from response_walk import LIMITS, every_response, is_guided_stretch, spoken_words
+from response_walk import LIMITS, is_guided_stretch, spoken_words
+from screen_support import walked
 
 from skill.content import SUPPORTED_LOCALES, load_content
-from skill.factory import create_skill_builder
-from skill.settings import Settings
+from skill.simulator.devices import SPEAKER
 
 pytestmark = pytest.mark.unit
 
 
-@cache
-def _walk(locale: str) -> tuple[tuple[str, Any], ...]:
-    """Every (what was asked, answer) of a locale, walked once per test session."""
-    return tuple(every_response(locale, _SKILL[0]))
-
-
-_SKILL: list[Any] = []
-
-
-@pytest.fixture(scope="module", autouse=True)
-def skill(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """A Lambda handler that remembers visits in a file of its own, for the whole module."""
-    path = tmp_path_factory.mktemp("walk") / "visits.sqlite3"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PERSISTENCE", f"sqlite:{path}")
-        _SKILL[:] = [create_skill_builder(Settings.from_env()).lambda_handler()]
-    yield _SKILL[0]
-    _walk.cache_clear()
+def _walk(locale: str) -> tuple[tuple[str, Turn], ...]:
+    """Every (what was asked, answer) of a locale on a speaker, walked once per test session."""
+    return walked(locale, SPEAKER)
 
 
 def test_word_counting_counts_each_digit() -> None:
