@@ -39,7 +39,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     venv.create(tmp / "venv", with_pip=True)
     python = tmp / "venv" / "bin" / "python"
     subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
          "-c", str(ROOT / "constraints.txt"), f"{wheel}[simulator]"],
         check=True,
     )  # fmt: skip
