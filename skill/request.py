@@ -11,7 +11,6 @@ from typing import Any
 from ask_sdk_core.exceptions import AttributesManagerException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_slot, is_request_type
-from ask_sdk_model import IntentRequest
 from ask_sdk_model.slu.entityresolution import StatusCode
 
 from skill.content import Content
@@ -73,8 +72,7 @@ def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
 
 def slot_value(handler_input: HandlerInput, name: str) -> str | None:
     """What Alexa put in a slot (for AMAZON.TIME, a value such as "22:00"), or None."""
-    request = handler_input.request_envelope.request
-    intent = request.intent if isinstance(request, IntentRequest) else None
-    slots = (intent.slots if intent is not None else None) or {}
-    value = getattr(slots.get(name), "value", None) if isinstance(slots, dict) else None
+    if not is_request_type("IntentRequest")(handler_input):
+        return None
+    value = getattr(get_slot(handler_input, name), "value", None)
     return value if isinstance(value, str) and value.strip() else None
