@@ -36,7 +36,7 @@ class Classifier:
         offsets = np.cumsum([0, *(len(f.vocabulary_) for f in features)])
         self._blocks = [
             (f.build_analyzer(), f.vocabulary_, f.idf_, int(offset))
-            for f, offset in zip(features, offsets, strict=False)
+            for f, offset in zip(features, offsets[:-1], strict=True)
         ]
         svm = LinearSVC(C=REGULARISATION, random_state=0)  # liblinear shuffles: same fit each run
         fitted = CalibratedClassifierCV(svm, cv=3, ensemble=False).fit(matrix, labels)
